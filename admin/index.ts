@@ -1,0 +1,52 @@
+// The AdminJS panel at /admin: resources, the dashboard and the Personal connectors page, sharing
+// the session with the JSON API (the same koa-session, backed by PostgreSQL).
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import AdminJS, { ComponentLoader } from 'adminjs';
+import * as AdminJSSequelize from '@adminjs/sequelize';
+import { integrationsResource } from './resources/integrations.resource.js';
+import { projectMembersResource, projectsResource } from './resources/projects.resource.js';
+import { tasksResource } from './resources/tasks.resource.js';
+import { timeEntriesResource } from './resources/timeEntries.resource.js';
+import { usersResource } from './resources/users.resource.js';
+
+AdminJS.registerAdapter({ Resource: AdminJSSequelize.Resource, Database: AdminJSSequelize.Database });
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+export const componentLoader = new ComponentLoader();
+export const Components = {
+  Dashboard: componentLoader.add('Dashboard', path.join(here, 'components/Dashboard')),
+  PersonalConnectors: componentLoader.add('PersonalConnectors', path.join(here, 'components/PersonalConnectors')),
+};
+
+export function buildAdmin(): AdminJS {
+  return new AdminJS({
+    rootPath: '/admin',
+    loginPath: '/admin/login',
+    logoutPath: '/admin/logout',
+    componentLoader,
+    resources: [timeEntriesResource, projectsResource, tasksResource, integrationsResource, usersResource, projectMembersResource],
+    dashboard: { component: Components.Dashboard },
+    pages: {
+      'Personal connectors': { component: Components.PersonalConnectors, icon: 'Link' },
+    },
+    branding: {
+      companyName: 'TimeTracker',
+      withMadeWithLove: false,
+      logo: false,
+    },
+    locale: {
+      language: 'en',
+      translations: {
+        en: {
+          actions: { stopTimer: 'Stop timer', startAgain: 'Start again', testConnection: 'Test connection', syncNow: 'Sync now' },
+          properties: { config_summary: 'Configuration' },
+          labels: { time_entries: 'Time entries', projects: 'Projects', tasks: 'Tasks', integrations: 'Integrations', users: 'Users', project_members: 'Project members' },
+          messages: { loginWelcome: 'Log in with your TimeTracker email and password.' },
+          components: { Login: { welcomeHeader: 'TimeTracker', welcomeMessage: 'Track time where you already work: GitHub, Google Calendar and Slack.' } },
+        },
+      },
+    },
+  });
+}

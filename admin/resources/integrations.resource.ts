@@ -1,0 +1,63 @@
+// Integrations in the panel: the owner (or an admin) sees provider, state and sync results. The
+// config JSON is never sent to the browser: it is replaced by a summary where each secret reads
+// only "set" or "not set". Settings are edited on the Personal connectors page.
+import type { ActionContext, ActionResponse, RecordJSON, ResourceWithOptions } from 'adminjs';
+import { Integration } from '../../src/models/index.js';
+import type { Provider } from '../../src/models/integration.js';
+import { SECRET_KEYS } from '../../src/integrations/secretKeys.js';
+import { secretState } from '../../src/integrations/connector.js';
+import { ownRows, ownsRecord, scopedList } from '../access.js';
+
+export function configSummary(provider: Provider, config: Record<string, unknown>): string {
+  const secrets = SECRET_KEYS[provider] ?? [];
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(config)) {
+    if (secrets.includes(k) || k.startsWith('previous_')) continue;
+    if (v !== null && typeof v === 'object') continue;
+    parts.push(`${k}: ${String(v)}`);
+  }
+  for (const k of secrets) {
+    const state = secretState(config, k);
+    parts.push(`${k}: ${state === 'set' ? 'set' : state === 'undecryptable' ? 'cannot be decrypted — re-enter it' : 'not set'}`);
+  }
+  return parts.join('\n');
+}
+
+async function scrubRecord(record: RecordJSON): Promise<RecordJSON> {
+  const row = await Integration.findByPk(Number(record.id), { attributes: ['provider', 'config'] });
+  const params: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(record.params)) if (k !== 'config' && !k.startsWith('config.')) params[k] = v;
+  params.config_summary = row ? configSummary(row.provider, row.config) : '';
+  return { ...record, params };
+}
+
+async function scrubResponse(response: ActionResponse, _req: unknown, _ctx: ActionContext): Promise<ActionResponse> {
+  if (response.record) response.record = await scrubRecord(response.record as RecordJSON);
+  if (Array.isArray(response.records)) response.records = await Promise.all(response.records.map((r: RecordJSON) => scrubRecord(r)));
+  return response;
+}
+
+export const integrationsResource: ResourceWithOptions = {
+  resource: Integration,
+  options: {
+    navigation: { name: 'Connectors', icon: 'Link' },
+    listProperties: ['id', 'provider', 'user_id', 'is_active', 'last_sync_at', 'last_sync_status', 'last_error'],
+    showProperties: ['id', 'name', 'provider', 'user_id', 'is_active', 'config_summary', 'last_sync_at', 'last_sync_status', 'last_error', 'created_at', 'updated_at'],
+    filterProperties: ['provider', 'is_active', 'last_sync_status'],
+    properties: {
+      config: { isVisible: false },
+      config_summary: { type: 'textarea', isVisible: { list: false, show: true, edit: false, filter: false } },
+      user_id: { reference: 'users' },
+      last_error: { type: 'textarea' },
+    },
+    actions: {
+      list: { handler: scopedList(Integration, ownRows), after: scrubResponse },
+      show: { isAccessible: ownsRecord, after: scrubResponse },
+      search: { isAccessible: false },
+      new: { isAccessible: false },
+      edit: { isAccessible: false },
+      delete: { isAccessible: ownsRecord },
+      bulkDelete: { isAccessible: false },
+    },
+  },
+};

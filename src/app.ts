@@ -1,0 +1,111 @@
+// createApp(): the Koa app without listening (tests use it in-process). Order matters:
+// errors → health → signature-authenticated receivers (raw bodies, no session) → sessions +
+// AdminJS → current user → JSON API and connector routes → JSON 404 for API paths.
+import fs from 'node:fs';
+import path from 'node:path';
+import Koa from 'koa';
+import AdminJSKoa from '@adminjs/koa';
+import type AdminJS from 'adminjs';
+import type { Sequelize } from 'sequelize';
+import { buildAdmin } from '../admin/index.js';
+import type { Config } from './config.js';
+import { isAppError, notFound } from './errors.js';
+import { sessionUserOf } from './http/middleware/auth.js';
+import { errorHandler } from './http/middleware/errorHandler.js';
+import { loadUser } from './http/middleware/auth.js';
+import { blockedFor, LOGIN_LIMIT } from './http/rateLimit.js';
+import { apiRoutes } from './http/routes/index.js';
+import { healthRoutes } from './http/routes/health.js';
+import { pgSessionStore } from './http/sessionStore.js';
+import type { AppState } from './http/types.js';
+import { connectors as defaultConnectors } from './integrations/index.js';
+import type { ConnectorDescriptor } from './integrations/types.js';
+import { authenticate } from './services/auth.js';
+
+export interface AppOptions {
+  config: Readonly<Config>;
+  sequelize: Sequelize;
+  sessionSecret: string;
+  connectors?: readonly ConnectorDescriptor[];
+  isShuttingDown?: () => boolean;
+}
+
+export interface BuiltApp {
+  app: Koa<AppState>;
+  admin: AdminJS;
+}
+
+export const SESSION_COOKIE = 'tt.sid';
+
+export async function createApp(opts: AppOptions): Promise<BuiltApp> {
+  const { config, sequelize } = opts;
+  const connectors = opts.connectors ?? defaultConnectors;
+  const deps = { config, sequelize };
+  const app = new Koa<AppState>();
+  app.keys = [opts.sessionSecret];
+  app.proxy = config.secureCookies;
+  app.silent = true;
+
+  app.use(errorHandler());
+  const health = healthRoutes(sequelize, opts.isShuttingDown ?? (() => false));
+  app.use(health.routes());
+
+  for (const c of connectors) for (const r of c.publicRouters?.(deps) ?? []) app.use(r.routes()).use(r.allowedMethods());
+
+  // AdminJS login shares the login rate limit: refuse early when the client is blocked.
+  app.use(async function adminLoginRateLimit(ctx, next) {
+    if (ctx.method === 'POST' && ctx.path === '/admin/login') {
+      const wait = await blockedFor(sequelize, `login-ip:${ctx.ip}`, { max: 50, windowSec: LOGIN_LIMIT.windowSec });
+      if (wait > 0) {
+        ctx.status = 429;
+        ctx.set('Retry-After', String(wait));
+        ctx.body = `Too many failed login attempts. Try again in ${Math.ceil(wait / 60)} minute(s).`;
+        return;
+      }
+    }
+    await next();
+  });
+
+  if (config.nodeEnv !== 'production') fs.rmSync(path.resolve('.adminjs'), { recursive: true, force: true });
+  const admin = buildAdmin();
+  await admin.initialize();
+  const adminRouter = AdminJSKoa.buildAuthenticatedRouter(admin, app as unknown as Koa, {
+    authenticate: async (email, password, ctx) => {
+      try {
+        const user = await authenticate(String(email ?? ''), String(password ?? ''), ctx?.ip ?? 'unknown');
+        return user ? sessionUserOf(user) : null;
+      } catch (err) {
+        if (isAppError(err)) return null;
+        throw err;
+      }
+    },
+    sessionOptions: {
+      key: SESSION_COOKIE,
+      maxAge: 7 * 24 * 3600 * 1000,
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: config.secureCookies,
+      signed: true,
+      renew: true,
+      store: pgSessionStore(sequelize),
+    },
+  });
+  app.use(adminRouter.routes()).use(adminRouter.allowedMethods());
+
+  app.use(loadUser());
+  for (const r of apiRoutes(config.baseUrl)) app.use(r.routes()).use(r.allowedMethods());
+  for (const c of connectors) for (const r of c.routers(deps)) app.use(r.routes()).use(r.allowedMethods());
+
+  app.use(async function apiNotFound(ctx, next) {
+    if (ctx.path.startsWith('/api/') || ctx.path.startsWith('/integrations/')) {
+      throw notFound(`No such endpoint: ${ctx.method} ${ctx.path}`);
+    }
+    await next();
+  });
+  app.use(async function rootRedirect(ctx, next) {
+    if (ctx.path === '/' && ctx.method === 'GET') return ctx.redirect('/admin');
+    await next();
+  });
+
+  return { app, admin };
+}

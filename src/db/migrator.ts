@@ -1,0 +1,77 @@
+// umzug over Sequelize's QueryInterface, with a static ordered list (no globbing) and a session
+// advisory lock held on one dedicated connection, so instances starting together migrate once.
+import type { QueryInterface, Sequelize } from 'sequelize';
+import { SequelizeStorage, Umzug } from 'umzug';
+import * as m0001 from '../../migrations/0001-host-schema.js';
+import * as m0002 from '../../migrations/0002-add-integration-columns.js';
+import * as m0003 from '../../migrations/0003-connector-tables.js';
+import { logger } from '../lib/logger.js';
+import { lockKey } from './sequelize.js';
+
+type MigrationFn = (params: { context: QueryInterface }) => Promise<void>;
+interface MigrationModule {
+  up: MigrationFn;
+  down: MigrationFn;
+}
+
+export const MIGRATIONS: ReadonlyArray<{ name: string; module: MigrationModule }> = [
+  { name: '0001-host-schema', module: m0001 },
+  { name: '0002-add-integration-columns', module: m0002 },
+  { name: '0003-connector-tables', module: m0003 },
+];
+
+export function createMigrator(sequelize: Sequelize): Umzug<QueryInterface> {
+  return new Umzug<QueryInterface>({
+    migrations: MIGRATIONS.map(({ name, module }) => ({
+      name,
+      up: ({ context }) => module.up({ context }),
+      down: ({ context }) => module.down({ context }),
+    })),
+    context: sequelize.getQueryInterface(),
+    storage: new SequelizeStorage({ sequelize, tableName: 'schema_migrations' }),
+    logger: {
+      info: (m) => logger.info(m, 'migration'),
+      warn: (m) => logger.warn(m, 'migration'),
+      error: (m) => logger.error(m, 'migration'),
+      debug: (m) => logger.debug(m, 'migration'),
+    },
+  });
+}
+
+interface PgConnection {
+  query(sql: string, params?: unknown[]): Promise<unknown>;
+}
+
+/** Runs `fn` while holding a session-level advisory lock on a dedicated pooled connection. */
+export async function withSessionLock<T>(sequelize: Sequelize, name: string, fn: () => Promise<T>): Promise<T> {
+  const cm = sequelize.connectionManager as unknown as {
+    getConnection(o: { type: 'write' }): Promise<PgConnection>;
+    releaseConnection(c: PgConnection): Promise<void>;
+  };
+  const conn = await cm.getConnection({ type: 'write' });
+  const key = lockKey(name);
+  try {
+    await conn.query('SELECT pg_advisory_lock($1::bigint)', [key]);
+    try {
+      return await fn();
+    } finally {
+      await conn.query('SELECT pg_advisory_unlock($1::bigint)', [key]);
+    }
+  } finally {
+    await cm.releaseConnection(conn);
+  }
+}
+
+export async function migrateUp(sequelize: Sequelize): Promise<string[]> {
+  return withSessionLock(sequelize, 'migrations', async () => {
+    const done = await createMigrator(sequelize).up();
+    return done.map((m) => m.name);
+  });
+}
+
+export async function migrateDown(sequelize: Sequelize, opts: { to?: string | 0 } = {}): Promise<string[]> {
+  return withSessionLock(sequelize, 'migrations', async () => {
+    const done = await createMigrator(sequelize).down(opts.to !== undefined ? { to: opts.to } : undefined);
+    return done.map((m) => m.name);
+  });
+}

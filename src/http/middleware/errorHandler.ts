@@ -1,0 +1,47 @@
+// One error middleware at the top: AppErrors answer with their status and message; anything else
+// is logged with its stack and answered with a generic 500 (or 503 when the database is down).
+// No stack trace, SQL or secret ever reaches a response.
+import crypto from 'node:crypto';
+import type { Middleware } from 'koa';
+import { ConnectionError, DatabaseError, TimeoutError } from 'sequelize';
+import { isAppError } from '../../errors.js';
+import { logger } from '../../lib/logger.js';
+import type { AppState } from '../types.js';
+
+function isDatabaseDown(err: unknown): boolean {
+  if (err instanceof ConnectionError || err instanceof TimeoutError) return true;
+  const code = (err as { original?: { code?: string }; parent?: { code?: string } })?.original?.code;
+  return err instanceof DatabaseError && ['57P01', '57P02', '57P03', '08006', '08001', '08003'].includes(code ?? '');
+}
+
+export function errorHandler(): Middleware<AppState> {
+  return async function handleErrors(ctx, next) {
+    ctx.state.requestId = crypto.randomUUID();
+    try {
+      await next();
+    } catch (err) {
+      if (isAppError(err)) {
+        ctx.status = err.status;
+        if (typeof err.extra.retryAfterSec === 'number') ctx.set('Retry-After', String(err.extra.retryAfterSec));
+        ctx.body = { ok: false, error: err.message };
+        return;
+      }
+      const e = err as { status?: number; expose?: boolean; message?: string };
+      if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
+        ctx.status = e.status;
+        ctx.body = { ok: false, error: e.expose && e.message ? e.message : 'Bad request' };
+        return;
+      }
+      if (isDatabaseDown(err)) {
+        logger.error({ err, requestId: ctx.state.requestId, path: ctx.path }, 'database unavailable');
+        ctx.status = 503;
+        ctx.set('Retry-After', '5');
+        ctx.body = { ok: false, error: 'Service temporarily unavailable, try again shortly' };
+        return;
+      }
+      logger.error({ err, requestId: ctx.state.requestId, method: ctx.method, path: ctx.path }, 'unhandled error');
+      ctx.status = 500;
+      ctx.body = { ok: false, error: `Internal error (reference ${ctx.state.requestId})` };
+    }
+  };
+}

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { unauthorized } from '../../errors.js';
+import { authenticate, INVALID_CREDENTIALS } from '../../services/auth.js';
+import { currentUser, sessionUserOf } from '../middleware/auth.js';
+import { parseInput } from '../middleware/validate.js';
+import { presentUser } from '../presenters.js';
+import type { AppRouter } from '../types.js';
+
+const loginSchema = z.object({
+  email: z.string().trim().min(1, 'is required').max(255).optional(),
+  username: z.string().trim().min(1).max(255).optional(),
+  password: z.string({ required_error: 'is required' }).min(1, 'is required').max(1000),
+}).refine((v) => v.email || v.username, { message: 'is required', path: ['email'] });
+
+export function registerAuthRoutes(router: AppRouter): void {
+  router.post('/auth/login', async (ctx) => {
+    const body = parseInput(loginSchema, ctx.request.body);
+    const user = await authenticate(body.email ?? body.username!, body.password, ctx.ip);
+    if (!user) throw unauthorized(INVALID_CREDENTIALS);
+    // A fresh session id on login (no session fixation).
+    ctx.session = null;
+    ctx.session = { adminUser: sessionUserOf(user) } as never;
+    ctx.body = { ok: true, user: { id: user.id, username: user.username, role: user.role } };
+  });
+
+  router.post('/auth/logout', async (ctx) => {
+    ctx.session = null;
+    ctx.body = { ok: true };
+  });
+
+  router.get('/auth/me', async (ctx) => {
+    ctx.body = { ok: true, user: presentUser(currentUser(ctx)) };
+  });
+}

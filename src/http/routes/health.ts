@@ -1,0 +1,17 @@
+import Router from '@koa/router';
+import type { Sequelize } from 'sequelize';
+import { databaseReady } from '../../db/sequelize.js';
+import type { AppContextExtras, AppState } from '../types.js';
+
+export function healthRoutes(sequelize: Sequelize, isShuttingDown: () => boolean) {
+  const router = new Router<AppState, AppContextExtras>();
+  router.get('/healthz', (ctx) => {
+    ctx.body = { ok: true };
+  });
+  router.get('/readyz', async (ctx) => {
+    const ready = !isShuttingDown() && (await databaseReady(sequelize));
+    ctx.status = ready ? 200 : 503;
+    ctx.body = ready ? { ok: true } : { ok: false, error: isShuttingDown() ? 'Shutting down' : 'Database unavailable' };
+  });
+  return router;
+}

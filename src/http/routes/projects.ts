@@ -1,0 +1,59 @@
+import { UniqueConstraintError } from 'sequelize';
+import { z } from 'zod';
+import { notFound, validation } from '../../errors.js';
+import { Project, ProjectMember, User } from '../../models/index.js';
+import { listAllowedProjects } from '../../services/access.js';
+import { currentUser, requireAdmin } from '../middleware/auth.js';
+import { parseInput } from '../middleware/validate.js';
+import { presentProject } from '../presenters.js';
+import { formBool, id } from '../schemas.js';
+import type { AppRouter } from '../types.js';
+
+const createSchema = z.object({
+  name: z.string().trim().min(1, 'is required').max(200, 'must be at most 200 characters'),
+  status: z.enum(['active', 'inactive', 'archived']).optional(),
+  billable: formBool.optional(),
+  member_ids: z.array(id).max(1000).optional(),
+});
+const memberSchema = z.object({ user_id: id });
+
+export function registerProjectRoutes(router: AppRouter): void {
+  router.get('/projects', async (ctx) => {
+    const activeOnly = ctx.query.status === 'active';
+    const projects = await listAllowedProjects(currentUser(ctx), { activeOnly });
+    ctx.body = { ok: true, projects: projects.map(presentProject) };
+  });
+
+  router.post('/projects', requireAdmin(), async (ctx) => {
+    const body = parseInput(createSchema, ctx.request.body);
+    const memberIds = [...new Set(body.member_ids ?? [])];
+    if (memberIds.length && (await User.count({ where: { id: memberIds } })) !== memberIds.length) {
+      throw validation('member_ids', 'contains an unknown user id');
+    }
+    const project = await Project.sequelize!.transaction(async (transaction) => {
+      const p = await Project.create({ name: body.name, status: body.status, billable: body.billable }, { transaction });
+      if (memberIds.length) {
+        await ProjectMember.bulkCreate(memberIds.map((user_id) => ({ project_id: p.id, user_id })), { transaction });
+      }
+      return p;
+    });
+    ctx.status = 201;
+    ctx.body = { ok: true, project: { ...presentProject(project), member_ids: memberIds } };
+  });
+
+  router.post('/projects/:id/members', requireAdmin(), async (ctx) => {
+    const projectId = parseInput(id, ctx.params.id);
+    const body = parseInput(memberSchema, ctx.request.body);
+    const project = await Project.findByPk(projectId);
+    if (!project) throw notFound('Project not found');
+    if (!(await User.findByPk(body.user_id))) throw notFound('User not found');
+    try {
+      await ProjectMember.create({ project_id: project.id, user_id: body.user_id });
+      ctx.status = 201;
+      ctx.body = { ok: true, project_id: project.id, user_id: body.user_id, added: true };
+    } catch (err) {
+      if (!(err instanceof UniqueConstraintError)) throw err;
+      ctx.body = { ok: true, project_id: project.id, user_id: body.user_id, added: false };
+    }
+  });
+}

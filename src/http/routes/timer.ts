@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { Project, Task } from '../../models/index.js';
+import { todaySummary } from '../../services/summary.js';
+import { activeEntry, runningSeconds, startTimer, stopTimer } from '../../services/timer.js';
+import { currentUser } from '../middleware/auth.js';
+import { parseInput } from '../middleware/validate.js';
+import { presentEntry } from '../presenters.js';
+import { id, optionalId } from '../schemas.js';
+import type { AppRouter } from '../types.js';
+
+const startSchema = z.object({
+  project_id: id,
+  task_id: optionalId,
+  notes: z.union([z.string().max(5000, 'must be at most 5000 characters'), z.null()]).optional(),
+});
+
+export function registerTimerRoutes(router: AppRouter): void {
+  router.post('/timer/start', async (ctx) => {
+    const body = parseInput(startSchema, ctx.request.body);
+    const entry = await startTimer(currentUser(ctx), { ...body, source: 'timer' });
+    ctx.status = 201;
+    ctx.body = { ok: true, entry: presentEntry(entry) };
+  });
+
+  router.post('/timer/stop', async (ctx) => {
+    const entry = await stopTimer(currentUser(ctx));
+    ctx.body = { ok: true, entry: presentEntry(entry) };
+  });
+
+  router.get('/timer/status', async (ctx) => {
+    const entry = await activeEntry(currentUser(ctx).id);
+    if (!entry) {
+      ctx.body = { ok: true, active: false };
+      return;
+    }
+    const [project, task] = await Promise.all([
+      Project.findByPk(entry.project_id),
+      entry.task_id ? Task.findByPk(entry.task_id) : null,
+    ]);
+    ctx.body = {
+      ok: true,
+      active: true,
+      entry: {
+        ...presentEntry(entry),
+        project_name: project?.name ?? null,
+        task_name: task?.name ?? null,
+        elapsed_seconds: runningSeconds(entry),
+      },
+    };
+  });
+
+  router.get('/summary/today', async (ctx) => {
+    const s = await todaySummary(currentUser(ctx));
+    ctx.body = { ok: true, hours: s.hours, projects: s.projects };
+  });
+}

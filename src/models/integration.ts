@@ -1,0 +1,41 @@
+import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
+
+export const PROVIDERS = ['github_connector', 'google_calendar_connector', 'slack_connector'] as const;
+export type Provider = (typeof PROVIDERS)[number];
+export type SyncStatus = 'success' | 'partial' | 'error';
+
+/** Raw stored config: secret fields hold sealed strings (`nacl:v1:...`); see src/integrations/connector.ts. */
+export type StoredConfig = Record<string, unknown>;
+
+export class Integration extends Model<InferAttributes<Integration>, InferCreationAttributes<Integration>> {
+  declare id: CreationOptional<number>;
+  declare name: string;
+  declare provider: Provider;
+  declare user_id: number;
+  declare is_active: CreationOptional<boolean>;
+  declare config: CreationOptional<StoredConfig>;
+  declare last_sync_at: Date | null;
+  declare last_sync_status: SyncStatus | null;
+  declare last_error: string | null;
+  declare created_at: CreationOptional<Date>;
+  declare updated_at: CreationOptional<Date>;
+
+  static initModel(sequelize: Sequelize): void {
+    Integration.init(
+      {
+        id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
+        name: { type: DataTypes.STRING(100), allowNull: false },
+        provider: { type: DataTypes.STRING(40), allowNull: false },
+        user_id: { type: DataTypes.INTEGER, allowNull: false },
+        is_active: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+        config: { type: DataTypes.JSONB, allowNull: false, defaultValue: {} },
+        last_sync_at: { type: DataTypes.DATE, allowNull: true },
+        last_sync_status: { type: DataTypes.STRING(10), allowNull: true },
+        last_error: { type: DataTypes.TEXT, allowNull: true },
+        created_at: DataTypes.DATE,
+        updated_at: DataTypes.DATE,
+      },
+      { sequelize, tableName: 'integrations', modelName: 'Integration' },
+    );
+  }
+}

@@ -1,0 +1,40 @@
+import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
+
+export type EntrySource = 'manual' | 'timer' | 'api' | 'slack' | 'github' | 'google_calendar';
+
+export class TimeEntry extends Model<InferAttributes<TimeEntry>, InferCreationAttributes<TimeEntry>> {
+  declare id: CreationOptional<number>;
+  declare user_id: number;
+  declare project_id: number;
+  declare task_id: number | null;
+  declare start_time: Date;
+  declare end_time: Date | null;
+  declare duration_seconds: number | null;
+  declare notes: string | null;
+  declare source: CreationOptional<EntrySource>;
+  declare billable: CreationOptional<boolean>;
+  declare external_ref: string | null;
+  declare created_at: CreationOptional<Date>;
+  declare updated_at: CreationOptional<Date>;
+
+  static initModel(sequelize: Sequelize): void {
+    TimeEntry.init(
+      {
+        id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
+        user_id: { type: DataTypes.INTEGER, allowNull: false },
+        project_id: { type: DataTypes.INTEGER, allowNull: false },
+        task_id: { type: DataTypes.INTEGER, allowNull: true },
+        start_time: { type: DataTypes.DATE, allowNull: false },
+        end_time: { type: DataTypes.DATE, allowNull: true },
+        duration_seconds: { type: DataTypes.INTEGER, allowNull: true },
+        notes: { type: DataTypes.TEXT, allowNull: true },
+        source: { type: DataTypes.STRING(20), allowNull: false, defaultValue: 'manual' },
+        billable: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+        external_ref: { type: DataTypes.STRING(200), allowNull: true },
+        created_at: DataTypes.DATE,
+        updated_at: DataTypes.DATE,
+      },
+      { sequelize, tableName: 'time_entries', modelName: 'TimeEntry' },
+    );
+  }
+}
