@@ -18,6 +18,7 @@ export const MIGRATIONS: ReadonlyArray<{ name: string; module: MigrationModule }
   { name: '0001-host-schema', module: m0001 },
   { name: '0002-add-integration-columns', module: m0002 },
   { name: '0003-connector-tables', module: m0003 },
+  // 0004 github, 0005 google, 0006 slack, 0007 admin: reserved for connector-specific schema.
 ];
 
 export function createMigrator(sequelize: Sequelize): Umzug<QueryInterface> {

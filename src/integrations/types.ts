@@ -6,6 +6,7 @@ import type { Config } from '../config.js';
 import type { EventBus } from '../events.js';
 import type { AppContextExtras, AppState } from '../http/types.js';
 import type { Job } from '../jobs/scheduler.js';
+import type { Integration, User } from '../models/index.js';
 import type { Provider } from '../models/integration.js';
 
 export interface ConnectorDeps {
@@ -24,6 +25,10 @@ export interface ConnectorDescriptor {
   /** Routers behind the session (use authedConnectorRouter() from ./routes.ts for /api/integrations/{slug}). */
   routers(deps: ConnectorDeps): Array<Router<AppState, AppContextExtras>>;
   jobs?(deps: ConnectorDeps): Job[];
+  /** Connection test for a row; used by the uniform /test route and the Integrations "Test connection" action. */
+  testConnection?(row: Integration, deps: ConnectorDeps): Promise<{ ok: boolean; message: string }>;
+  /** Sync for a row where the provider syncs; used by the Integrations "Sync now" action. `actor` is who asked. */
+  syncNow?(row: Integration, actor: User, deps: ConnectorDeps): Promise<{ ok: boolean; message: string } & Record<string, unknown>>;
   subscribe?(bus: EventBus, deps: ConnectorDeps): void;
 }
 
