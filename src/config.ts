@@ -38,6 +38,9 @@ const schema = z
     ADMIN_PASSWORD: optionalString.refine((v) => v === undefined || v.length >= 8, {
       message: 'must be at least 8 characters',
     }),
+    DEMO_PASSWORD: optionalString.refine((v) => v === undefined || v.length >= 8, {
+      message: 'must be at least 8 characters',
+    }),
     GOOGLE_CLIENT_ID: optionalString,
     GOOGLE_CLIENT_SECRET: optionalString,
     GITHUB_API_URL: url.default('https://api.github.com'),
@@ -90,6 +93,8 @@ export interface Config {
   settingsEncryptionKey?: string;
   adminEmail?: string;
   adminPassword?: string;
+  /** Password of the demo user created by `npm run db:seed` (random when unset). */
+  demoPassword?: string;
   google: { clientId?: string; clientSecret?: string; authUrl: string; tokenUrl: string; revokeUrl: string; userinfoUrl: string; calendarApiUrl: string };
   githubApiUrl: string;
   slackApiUrl: string;
@@ -122,6 +127,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     settingsEncryptionKey: e.SETTINGS_ENCRYPTION_KEY,
     adminEmail: e.ADMIN_EMAIL?.toLowerCase(),
     adminPassword: e.ADMIN_PASSWORD,
+    demoPassword: e.DEMO_PASSWORD,
     google: Object.freeze({
       clientId: e.GOOGLE_CLIENT_ID,
       clientSecret: e.GOOGLE_CLIENT_SECRET,

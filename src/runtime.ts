@@ -1,16 +1,15 @@
 // Starting and stopping a whole instance: database (embedded or DATABASE_URL) → migrations →
 // first admin → app → listen → jobs. Used by `npm start`, the benchmark and the reliability suite.
 import http from 'node:http';
-import path from 'node:path';
 import type { Sequelize } from 'sequelize';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
-import { startEmbedded, type EmbeddedDatabase } from './db/embedded.js';
+import { connectDatabase } from './db/connect.js';
 import { migrateUp } from './db/migrator.js';
 import { createSequelize } from './db/sequelize.js';
 import { events } from './events.js';
 import { connectors } from './integrations/index.js';
-import { ensureDataDir, resolveSecrets } from './lib/dataDir.js';
+import { resolveSecrets } from './lib/dataDir.js';
 import { logger } from './lib/logger.js';
 import { Keyring, setKeyring } from './lib/secrets.js';
 import { coreJobs, Scheduler } from './jobs/scheduler.js';
@@ -26,12 +25,7 @@ export interface Runtime {
   stop(): Promise<void>;
 }
 
-export async function connectDatabase(config: Readonly<Config>): Promise<{ url: string; embedded: EmbeddedDatabase | null }> {
-  if (config.databaseUrl) return { url: config.databaseUrl, embedded: null };
-  ensureDataDir(config.dataDir);
-  const embedded = await startEmbedded({ dir: path.join(config.dataDir, 'postgres'), persistent: true });
-  return { url: embedded.url, embedded };
-}
+export { connectDatabase };
 
 export async function startRuntime(config: Readonly<Config>): Promise<Runtime> {
   const secrets = resolveSecrets(config);

@@ -1,0 +1,24 @@
+// `npm run db:migrate` (up) and `npm run db:rollback` (down: the last migration, or
+// `down <name>` back to and including that migration, or `down 0` for all of them).
+import { MIGRATIONS, migrateDown, migrateUp } from '../db/migrator.js';
+import { runCli } from './run.js';
+
+const USAGE = 'Usage: migrate up | migrate down [<migration name> | 0]';
+
+runCli('migrate', async ({ sequelize, args, print }) => {
+  const [direction, target] = args;
+  if (direction === 'up') {
+    const ran = await migrateUp(sequelize);
+    print(ran.length ? `Applied ${ran.length} migration(s):\n${ran.map((n) => `  up    ${n}`).join('\n')}` : 'Database is up to date; nothing to apply.');
+    return true;
+  }
+  if (direction === 'down') {
+    if (target !== undefined && target !== '0' && !MIGRATIONS.some((m) => m.name === target)) {
+      throw new Error(`unknown migration "${target}". Known: ${MIGRATIONS.map((m) => m.name).join(', ')}`);
+    }
+    const ran = await migrateDown(sequelize, target === undefined ? {} : { to: target === '0' ? 0 : target });
+    print(ran.length ? `Reverted ${ran.length} migration(s):\n${ran.map((n) => `  down  ${n}`).join('\n')}` : 'Nothing to revert.');
+    return true;
+  }
+  throw new Error(USAGE);
+});
