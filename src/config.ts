@@ -3,6 +3,7 @@
 // (session secret, encryption key) are resolved later by src/lib/dataDir.ts.
 import path from 'node:path';
 import { z } from 'zod';
+import { parseKeys } from './lib/secrets.js';
 
 const bool = z
   .string()
@@ -31,7 +32,14 @@ const schema = z
     SESSION_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, {
       message: 'must be at least 32 characters',
     }),
-    SETTINGS_ENCRYPTION_KEY: optionalString,
+    SETTINGS_ENCRYPTION_KEY: optionalString.superRefine((v, ctx) => {
+      if (v === undefined) return;
+      try {
+        parseKeys(v);
+      } catch (err) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: (err as Error).message.replace(/^SETTINGS_ENCRYPTION_KEY: /, '') });
+      }
+    }),
     ADMIN_EMAIL: optionalString.refine((v) => v === undefined || z.string().email().safeParse(v).success, {
       message: 'must be an email address',
     }),
