@@ -5,6 +5,7 @@ import { SequelizeStorage, Umzug } from 'umzug';
 import * as m0001 from '../../migrations/0001-host-schema.js';
 import * as m0002 from '../../migrations/0002-add-integration-columns.js';
 import * as m0003 from '../../migrations/0003-connector-tables.js';
+import * as m0006 from '../../migrations/0006-slack.js';
 import { logger } from '../lib/logger.js';
 import { lockKey } from './sequelize.js';
 
@@ -18,6 +19,7 @@ export const MIGRATIONS: ReadonlyArray<{ name: string; module: MigrationModule }
   { name: '0001-host-schema', module: m0001 },
   { name: '0002-add-integration-columns', module: m0002 },
   { name: '0003-connector-tables', module: m0003 },
+  { name: '0006-slack', module: m0006 },
   // 0004 github, 0005 google, 0006 slack, 0007 admin: reserved for connector-specific schema.
 ];
 
