@@ -1,9 +1,11 @@
-// The AdminJS panel at /admin: resources, the dashboard and the Personal connectors page, sharing
-// the session with the JSON API (the same koa-session, backed by PostgreSQL).
+// The AdminJS panel at /admin: resources, the dashboard and two pages (Personal connectors, My
+// profile), sharing the session with the JSON API (the same koa-session, backed by PostgreSQL).
+// Custom components are React files that AdminJS bundles itself; they talk to the JSON API.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import AdminJS, { ComponentLoader } from 'adminjs';
 import * as AdminJSSequelize from '@adminjs/sequelize';
+import type { AdminContext } from './context.js';
 import { integrationsResource } from './resources/integrations.resource.js';
 import { projectMembersResource, projectsResource } from './resources/projects.resource.js';
 import { tasksResource } from './resources/tasks.resource.js';
@@ -18,18 +20,23 @@ export const componentLoader = new ComponentLoader();
 export const Components = {
   Dashboard: componentLoader.add('Dashboard', path.join(here, 'components/Dashboard')),
   PersonalConnectors: componentLoader.add('PersonalConnectors', path.join(here, 'components/PersonalConnectors')),
+  MyProfile: componentLoader.add('MyProfile', path.join(here, 'components/MyProfile')),
 };
 
-export function buildAdmin(): AdminJS {
+/** Page keys are URL segments: /admin/pages/personal-connectors, /admin/pages/my-profile. */
+export const PAGES = { connectors: 'personal-connectors', profile: 'my-profile' } as const;
+
+export function buildAdmin(ctx: AdminContext): AdminJS {
   return new AdminJS({
     rootPath: '/admin',
     loginPath: '/admin/login',
     logoutPath: '/admin/logout',
     componentLoader,
-    resources: [timeEntriesResource, projectsResource, tasksResource, integrationsResource, usersResource, projectMembersResource],
+    resources: [timeEntriesResource, projectsResource, tasksResource, integrationsResource(ctx), usersResource, projectMembersResource],
     dashboard: { component: Components.Dashboard },
     pages: {
-      'Personal connectors': { component: Components.PersonalConnectors, icon: 'Link' },
+      [PAGES.connectors]: { component: Components.PersonalConnectors, icon: 'Link' },
+      [PAGES.profile]: { component: Components.MyProfile, icon: 'User' },
     },
     branding: {
       companyName: 'TimeTracker',
@@ -43,6 +50,7 @@ export function buildAdmin(): AdminJS {
           actions: { stopTimer: 'Stop timer', startAgain: 'Start again', testConnection: 'Test connection', syncNow: 'Sync now' },
           properties: { config_summary: 'Configuration' },
           labels: { time_entries: 'Time entries', projects: 'Projects', tasks: 'Tasks', integrations: 'Integrations', users: 'Users', project_members: 'Project members' },
+          pages: { [PAGES.connectors]: 'Personal connectors', [PAGES.profile]: 'My profile' },
           messages: { loginWelcome: 'Log in with your TimeTracker email and password.' },
           components: { Login: { welcomeHeader: 'TimeTracker', welcomeMessage: 'Track time where you already work: GitHub, Google Calendar and Slack.' } },
         },

@@ -67,7 +67,7 @@ export async function createApp(opts: AppOptions): Promise<BuiltApp> {
   });
 
   if (config.nodeEnv !== 'production') fs.rmSync(path.resolve('.adminjs'), { recursive: true, force: true });
-  const admin = buildAdmin();
+  const admin = buildAdmin({ ...deps, connectors });
   await admin.initialize();
   const adminRouter = AdminJSKoa.buildAuthenticatedRouter(admin, app as unknown as Koa, {
     authenticate: async (email, password, ctx) => {

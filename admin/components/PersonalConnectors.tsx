@@ -1,40 +1,34 @@
-import React, { useEffect, useState } from 'react';
-import { Box, H2, Text, Badge, Loader } from '@adminjs/design-system';
-
-type Status = { ok: boolean; connected?: boolean; last_error?: string | null };
-const CONNECTORS = [
-  { slug: 'github', title: 'GitHub' },
-  { slug: 'google', title: 'Google Calendar' },
-  { slug: 'slack', title: 'Slack' },
-];
+// The "Personal connectors" page (/admin/pages/personal-connectors): one card per connector. Each
+// card loads its own status and saves, tests and syncs through the JSON API with the session.
+import React, { useEffect, useMemo, useState } from 'react';
+import { Box, H2, Text } from '@adminjs/design-system';
+import { loadMe, loadProjects, type Me, type ProjectOption } from './connectors/api.js';
+import GitHubCard from './connectors/GitHubCard.js';
+import GoogleCard, { oauthFlash } from './connectors/GoogleCard.js';
+import SlackCard from './connectors/SlackCard.js';
 
 const PersonalConnectors: React.FC = () => {
-  const [statuses, setStatuses] = useState<Record<string, Status | null>>({});
+  const [projects, setProjects] = useState<ProjectOption[]>([]);
+  const [me, setMe] = useState<Me | null>(null);
+  const flash = useMemo(() => oauthFlash(window.location.search), []);
+
   useEffect(() => {
-    CONNECTORS.forEach(async ({ slug }) => {
-      try {
-        const res = await fetch(`/api/integrations/${slug}/status`, { credentials: 'same-origin' });
-        const body: Status = res.ok ? await res.json() : { ok: false };
-        setStatuses((s) => ({ ...s, [slug]: body }));
-      } catch {
-        setStatuses((s) => ({ ...s, [slug]: { ok: false } }));
-      }
-    });
+    void loadProjects().then(setProjects);
+    void loadMe().then(setMe);
   }, []);
+
   return (
-    <Box variant="grey">
-      <H2>Personal connectors</H2>
-      <Box flex flexDirection="row" style={{ gap: 16, flexWrap: 'wrap' }}>
-        {CONNECTORS.map(({ slug, title }) => {
-          const st = statuses[slug];
-          return (
-            <Box key={slug} variant="white" p="xl" style={{ minWidth: 280 }} data-testid={`card-${slug}`}>
-              <Text fontWeight="bold" mb="md">{title}</Text>
-              {st === undefined ? <Loader /> : <Badge variant={st?.connected ? 'success' : 'default'}>{st?.connected ? 'Connected' : 'Not connected'}</Badge>}
-            </Box>
-          );
-        })}
+    <Box variant="grey" data-testid="personal-connectors">
+      <Box mb="xl" style={{ maxWidth: 960 }}>
+        <H2 mb="sm">Personal connectors</H2>
+        <Text color="grey60">
+          Connect your own GitHub, Google Calendar and Slack accounts. Each connector is optional and only acts for you;
+          tokens and secrets are stored encrypted and are never shown again after you save them.
+        </Text>
       </Box>
+      <GitHubCard projects={projects} isAdmin={me?.role === 'admin'} />
+      <GoogleCard projects={projects} flash={flash} />
+      <SlackCard />
     </Box>
   );
 };

@@ -1,12 +1,15 @@
-// Integrations in the panel: the owner (or an admin) sees provider, state and sync results. The
-// config JSON is never sent to the browser: it is replaced by a summary where each secret reads
-// only "set" or "not set". Settings are edited on the Personal connectors page.
+// Integrations in the panel: the owner (or an admin) sees provider, state and sync results, and
+// can run "Test connection" and "Sync now". The config JSON is never sent to the browser: it is
+// replaced by a summary where each secret reads only "set" or "not set". Settings are edited on
+// the Personal connectors page.
 import type { ActionContext, ActionResponse, RecordJSON, ResourceWithOptions } from 'adminjs';
 import { Integration } from '../../src/models/index.js';
 import type { Provider } from '../../src/models/integration.js';
 import { SECRET_KEYS } from '../../src/integrations/secretKeys.js';
-import { secretState } from '../../src/integrations/connector.js';
+import { PROVIDER_NAMES, secretState } from '../../src/integrations/connector.js';
 import { ownRows, ownsRecord, scopedList } from '../access.js';
+import type { AdminContext } from '../context.js';
+import { mayTest, maySync, syncNowHandler, testConnectionHandler } from './integrationActions.js';
 
 export function configSummary(provider: Provider, config: Record<string, unknown>): string {
   const secrets = SECRET_KEYS[provider] ?? [];
@@ -17,13 +20,14 @@ export function configSummary(provider: Provider, config: Record<string, unknown
     parts.push(`${k}: ${String(v)}`);
   }
   for (const k of secrets) {
+    if (k.startsWith('previous_')) continue;
     const state = secretState(config, k);
     parts.push(`${k}: ${state === 'set' ? 'set' : state === 'undecryptable' ? 'cannot be decrypted — re-enter it' : 'not set'}`);
   }
   return parts.join('\n');
 }
 
-async function scrubRecord(record: RecordJSON): Promise<RecordJSON> {
+export async function scrubRecord(record: RecordJSON): Promise<RecordJSON> {
   const row = await Integration.findByPk(Number(record.id), { attributes: ['provider', 'config'] });
   const params: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(record.params)) if (k !== 'config' && !k.startsWith('config.')) params[k] = v;
@@ -37,27 +41,47 @@ async function scrubResponse(response: ActionResponse, _req: unknown, _ctx: Acti
   return response;
 }
 
-export const integrationsResource: ResourceWithOptions = {
-  resource: Integration,
-  options: {
-    navigation: { name: 'Connectors', icon: 'Link' },
-    listProperties: ['id', 'provider', 'user_id', 'is_active', 'last_sync_at', 'last_sync_status', 'last_error'],
-    showProperties: ['id', 'name', 'provider', 'user_id', 'is_active', 'config_summary', 'last_sync_at', 'last_sync_status', 'last_error', 'created_at', 'updated_at'],
-    filterProperties: ['provider', 'is_active', 'last_sync_status'],
-    properties: {
-      config: { isVisible: false },
-      config_summary: { type: 'textarea', isVisible: { list: false, show: true, edit: false, filter: false } },
-      user_id: { reference: 'users' },
-      last_error: { type: 'textarea' },
+const providerValues = (Object.entries(PROVIDER_NAMES) as Array<[Provider, string]>).map(([value, label]) => ({ value, label }));
+
+export function integrationsResource(ctx: AdminContext): ResourceWithOptions {
+  return {
+    resource: Integration,
+    options: {
+      navigation: { name: 'Connectors', icon: 'Link' },
+      listProperties: ['id', 'provider', 'user_id', 'is_active', 'last_sync_at', 'last_sync_status', 'last_error'],
+      showProperties: ['id', 'name', 'provider', 'user_id', 'is_active', 'config_summary', 'last_sync_at', 'last_sync_status', 'last_error', 'created_at', 'updated_at'],
+      filterProperties: ['provider', 'is_active', 'last_sync_status'],
+      properties: {
+        config: { isVisible: false },
+        config_summary: { type: 'textarea', isVisible: { list: false, show: true, edit: false, filter: false } },
+        provider: { availableValues: providerValues },
+        user_id: { reference: 'users' },
+        last_error: { type: 'textarea' },
+      },
+      actions: {
+        list: { handler: scopedList(Integration, ownRows), after: scrubResponse },
+        show: { isAccessible: ownsRecord, after: scrubResponse },
+        search: { isAccessible: false },
+        new: { isAccessible: false },
+        edit: { isAccessible: false },
+        delete: { isAccessible: ownsRecord, after: scrubResponse },
+        bulkDelete: { isAccessible: false },
+        testConnection: {
+          actionType: 'record',
+          icon: 'Activity',
+          component: false,
+          isAccessible: ({ currentAdmin, record }) => Boolean(record) && mayTest(ctx, currentAdmin, record!.param('provider'), record!.param('user_id')),
+          handler: testConnectionHandler(ctx, scrubRecord),
+        },
+        syncNow: {
+          actionType: 'record',
+          icon: 'RefreshCw',
+          component: false,
+          guard: 'Run a sync for this integration now?',
+          isAccessible: ({ currentAdmin, record }) => Boolean(record) && maySync(ctx, currentAdmin, record!.param('provider'), record!.param('user_id')),
+          handler: syncNowHandler(ctx, scrubRecord),
+        },
+      },
     },
-    actions: {
-      list: { handler: scopedList(Integration, ownRows), after: scrubResponse },
-      show: { isAccessible: ownsRecord, after: scrubResponse },
-      search: { isAccessible: false },
-      new: { isAccessible: false },
-      edit: { isAccessible: false },
-      delete: { isAccessible: ownsRecord },
-      bulkDelete: { isAccessible: false },
-    },
-  },
-};
+  };
+}

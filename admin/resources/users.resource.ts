@@ -1,19 +1,42 @@
+// Users (admins only): admins set a user's role, time zone, GitHub username and can reset a
+// password (the virtual `password` field is hashed here; blank keeps the current hash). Everyone
+// edits their own profile on the "My profile" page (GET/PATCH /api/me), not through this resource.
 import type { ActionRequest, ResourceWithOptions } from 'adminjs';
+import { ValidationError } from 'adminjs';
 import { User } from '../../src/models/index.js';
 import { hashPassword } from '../../src/services/passwords.js';
+import { githubUsername } from '../../src/http/schemas.js';
 import { isValidTimeZone } from '../../src/services/time.js';
 import { isAdmin } from '../access.js';
 
-/** Hashes a submitted `password` into password_hash; an empty one keeps the current hash. */
+const MIN_PASSWORD = 8;
+
+/**
+ * Validates and hashes a submitted `password` into password_hash (an empty one keeps the current
+ * hash; a new user needs one); refuses an unknown time zone instead of silently replacing it.
+ */
 async function hashSubmittedPassword(request: ActionRequest): Promise<ActionRequest> {
   const payload = request.payload;
   if (request.method !== 'post' || !payload) return request;
   const { password, ...rest } = payload as Record<string, unknown>;
   delete rest.password_hash;
+  const errors: Record<string, { message: string }> = {};
   if (typeof rest.timezone === 'string' && rest.timezone && !isValidTimeZone(rest.timezone)) {
-    rest.timezone = 'UTC';
+    errors.timezone = { message: 'Unknown time zone; use an IANA name such as Europe/Berlin' };
   }
+  const isNew = !request.params?.recordId;
+  if (typeof password === 'string' && password.length > 0 && password.length < MIN_PASSWORD) {
+    errors.password = { message: `Must be at least ${MIN_PASSWORD} characters` };
+  } else if (isNew && !(typeof password === 'string' && password.length > 0)) {
+    errors.password = { message: 'Required for a new user' };
+  }
+  if (typeof rest.github_username === 'string' && rest.github_username.trim()) {
+    const gh = githubUsername.safeParse(rest.github_username);
+    if (!gh.success) errors.github_username = { message: gh.error.issues[0].message };
+  }
+  if (Object.keys(errors).length) throw new ValidationError(errors);
   if (typeof password === 'string' && password.length > 0) rest.password_hash = await hashPassword(password);
+  if (typeof rest.github_username === 'string') rest.github_username = rest.github_username.trim() || null;
   return { ...request, payload: rest };
 }
 

@@ -1,0 +1,111 @@
+// Browser-side calls to the JSON API. The session cookie is shared with AdminJS; state changes
+// send JSON bodies (the API refuses other content types and foreign origins).
+
+export interface ApiAnswer<T = Record<string, unknown>> {
+  status: number;
+  ok: boolean;
+  body: T & { ok?: boolean; error?: string; message?: string };
+}
+
+async function call<T>(method: 'GET' | 'POST' | 'PATCH', url: string, body?: unknown): Promise<ApiAnswer<T>> {
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method,
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: method === 'GET' ? undefined : JSON.stringify(body ?? {}),
+    });
+  } catch {
+    return { status: 0, ok: false, body: { ok: false, error: 'The server could not be reached. Check your connection and try again.' } as never };
+  }
+  let parsed: Record<string, unknown> = {};
+  try {
+    parsed = await res.json();
+  } catch {
+    parsed = { ok: false, error: `Unexpected answer from the server (HTTP ${res.status})` };
+  }
+  if (res.status === 404 && !parsed.error) parsed.error = 'This connector is not available on this server.';
+  return { status: res.status, ok: res.ok && parsed.ok !== false, body: parsed as ApiAnswer<T>['body'] };
+}
+
+export const apiGet = <T = Record<string, unknown>>(url: string) => call<T>('GET', url);
+export const apiPost = <T = Record<string, unknown>>(url: string, body?: unknown) => call<T>('POST', url, body);
+export const apiPatch = <T = Record<string, unknown>>(url: string, body?: unknown) => call<T>('PATCH', url, body);
+
+/** The human message of an answer: `error`, then `message`, then a fallback. */
+export function messageOf(answer: ApiAnswer<unknown>, fallback: string): string {
+  return answer.body.error || answer.body.message || fallback;
+}
+
+/**
+ * Splits a validation error `"<field>: <reason>"` when `<field>` is one of the form's fields, so
+ * the reason can be shown next to that field.
+ */
+export function fieldErrorOf(error: string | undefined, fields: readonly string[]): { field: string; reason: string } | null {
+  if (!error) return null;
+  const m = /^([a-z_][a-z0-9_.]*): (.+)$/is.exec(error);
+  if (!m) return null;
+  const field = m[1].split('.')[0];
+  return fields.includes(field) ? { field, reason: m[2] } : null;
+}
+
+export interface ProjectOption {
+  id: number;
+  name: string;
+}
+
+export interface Me {
+  id: number;
+  username: string;
+  email: string;
+  full_name: string | null;
+  display_name: string;
+  role: 'admin' | 'user';
+  timezone: string;
+  github_username: string | null;
+}
+
+export async function loadProjects(): Promise<ProjectOption[]> {
+  const res = await apiGet<{ projects: ProjectOption[] }>('/api/projects?status=active');
+  return res.ok && Array.isArray(res.body.projects) ? res.body.projects.map((p) => ({ id: p.id, name: p.name })) : [];
+}
+
+export async function loadMe(): Promise<Me | null> {
+  const res = await apiGet<{ user: Me }>('/api/auth/me');
+  return res.ok ? res.body.user : null;
+}
+
+/** Copies text, falling back to a hidden textarea where the Clipboard API is unavailable (plain http). */
+export async function copyText(text: string): Promise<boolean> {
+  try {
+    if (navigator.clipboard && window.isSecureContext) {
+      await navigator.clipboard.writeText(text);
+      return true;
+    }
+  } catch {
+    // fall through to the textarea method (permission denied, document not focused)
+  }
+  const area = document.createElement('textarea');
+  area.value = text;
+  area.setAttribute('readonly', '');
+  area.style.position = 'fixed';
+  area.style.opacity = '0';
+  document.body.appendChild(area);
+  area.select();
+  const done = document.execCommand('copy');
+  document.body.removeChild(area);
+  return done;
+}
+
+export function formatWhen(iso: string | null | undefined): string {
+  if (!iso) return 'never';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return String(iso);
+  const secs = Math.round((Date.now() - d.getTime()) / 1000);
+  const abs = d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  if (secs < 60) return `just now (${abs})`;
+  if (secs < 3600) return `${Math.floor(secs / 60)} min ago (${abs})`;
+  if (secs < 86400) return `${Math.floor(secs / 3600)} h ago (${abs})`;
+  return abs;
+}

@@ -1,0 +1,208 @@
+// Building blocks shared by the connector cards: the card frame with its status badge, labelled
+// fields with an error slot, secret and project inputs, copyable values, buttons with a busy
+// state and the result line under the buttons.
+import React, { useState } from 'react';
+import { Badge, Box, Button, CheckBox, FormGroup, FormMessage, H3, Icon, Input, InputCSS, Label, Loader, MessageBox, Text } from '@adminjs/design-system';
+import { styled } from '@adminjs/design-system/styled-components';
+import { copyText, formatWhen, type ProjectOption } from './api.js';
+
+export type Health = { state: 'loading' | 'connected' | 'not_connected' | 'reconnect' | 'error'; detail?: string | null };
+
+export interface SyncInfo {
+  connected?: boolean;
+  needs_reconnect?: boolean;
+  last_sync_at?: string | null;
+  last_sync_status?: string | null;
+  last_error?: string | null;
+}
+
+/** Badge state from a status answer and the outcome of the last Test run on this page (if any). */
+export function healthOf(status: SyncInfo | null | undefined, loadError: string | null, lastTest?: Result | null): Health {
+  if (loadError) return { state: 'error', detail: loadError };
+  if (!status) return { state: 'loading' };
+  if (status.needs_reconnect) return { state: 'reconnect', detail: status.last_error };
+  if (!status.connected) return { state: 'not_connected' };
+  if (lastTest) return lastTest.kind === 'success' ? { state: 'connected' } : { state: 'error', detail: lastTest.text };
+  if (status.last_sync_status === 'error' && status.last_error) return { state: 'error', detail: status.last_error };
+  return { state: 'connected' };
+}
+
+const BADGES: Record<Health['state'], { label: string; variant: 'success' | 'danger' | 'light' | 'info' | 'primary'; bg?: string }> = {
+  loading: { label: 'Checking…', variant: 'light' },
+  connected: { label: 'Connected', variant: 'success' },
+  not_connected: { label: 'Not connected', variant: 'light' },
+  reconnect: { label: 'Reconnect needed', variant: 'danger', bg: 'warning' },
+  error: { label: 'Error', variant: 'danger' },
+};
+
+export const StatusBadge: React.FC<{ health: Health; testId?: string }> = ({ health, testId }) => {
+  const b = BADGES[health.state];
+  return (
+    <Badge variant={b.variant} bg={b.bg} size="sm" data-testid={testId} data-state={health.state} title={health.detail ?? undefined}>
+      {b.label}
+    </Badge>
+  );
+};
+
+export const Card: React.FC<{ testId: string; title: string; icon: string; intro: React.ReactNode; health: Health; children: React.ReactNode }> = ({
+  testId, title, icon, intro, health, children,
+}) => (
+  <Box variant="card" mb="xl" data-testid={testId} style={{ borderRadius: 8, maxWidth: 960 }}>
+    <Box flex flexDirection="row" alignItems="center" justifyContent="space-between" mb="sm">
+      <Box flex flexDirection="row" alignItems="center">
+        <Icon icon={icon} size={20} mr="default" />
+        <H3 mb="0px">{title}</H3>
+      </Box>
+      <StatusBadge health={health} testId={`${testId}-badge`} />
+    </Box>
+    <Text color="grey60" mb="xl" style={{ maxWidth: 720 }}>{intro}</Text>
+    {health.state === 'loading' ? <Loader /> : children}
+  </Box>
+);
+
+/** The "last synced" line plus the last error when there is one. */
+export const SyncLine: React.FC<{ status: SyncInfo; testId: string; health: Health; label?: string }> = ({ status, testId, health, label = 'Last synced' }) => (
+  <Box mb="xl" data-testid={`${testId}-sync`}>
+    <Text variant="sm" color="grey80">
+      <strong>{label}:</strong> {formatWhen(status.last_sync_at)}
+      {status.last_sync_status ? ` · ${status.last_sync_status}` : ''}
+    </Text>
+    {health.state === 'error' || health.state === 'reconnect' ? (
+      <MessageBox mt="default" size="sm" variant={health.state === 'reconnect' ? 'warning' : 'danger'} data-testid={`${testId}-error`}>
+        {health.detail || status.last_error || 'Something went wrong.'}
+      </MessageBox>
+    ) : null}
+  </Box>
+);
+
+/** Two columns on wide screens, one on narrow ones. */
+export const FieldGrid = styled.div`
+  display: grid;
+  grid-template-columns: repeat(auto-fit, minmax(260px, 1fr));
+  column-gap: 24px;
+  margin-bottom: 8px;
+`;
+
+export const Section: React.FC<{ title: string; children: React.ReactNode }> = ({ title, children }) => (
+  <Box mb="lg" pt="lg" style={{ borderTop: '1px solid #EEEEEF' }}>
+    <Text fontWeight="bold" mb="default">{title}</Text>
+    {children}
+  </Box>
+);
+
+export const Field: React.FC<{ id: string; label: string; hint?: React.ReactNode; error?: string | null; required?: boolean; children: React.ReactNode }> = ({
+  id, label, hint, error, required, children,
+}) => (
+  <FormGroup error={Boolean(error)} mb="lg">
+    <Label htmlFor={id} required={required}>{label}</Label>
+    {children}
+    {error ? <FormMessage data-testid={`${id}-error`}>{error}</FormMessage> : hint ? <Text variant="xs" color="grey60" mt="sm">{hint}</Text> : null}
+  </FormGroup>
+);
+
+export const TextField: React.FC<{ id: string; value: string; onChange: (v: string) => void; placeholder?: string; type?: string; min?: number; max?: number }> = ({
+  id, value, onChange, placeholder, type = 'text', min, max,
+}) => <Input id={id} name={id} type={type} min={min} max={max} width={1} value={value} placeholder={placeholder} onChange={(e: React.ChangeEvent<HTMLInputElement>) => onChange(e.target.value)} />;
+
+/** A write-only secret: the stored value never reaches the browser; blank keeps it. */
+export const SecretField: React.FC<{ id: string; label: string; isSet: boolean; value: string; onChange: (v: string) => void; error?: string | null; hint?: string }> = ({
+  id, label, isSet, value, onChange, error, hint,
+}) => (
+  <Field id={id} label={label} error={error} hint={hint ?? (isSet ? 'Stored. Leave blank to keep it, or paste a new value to replace it.' : 'Not set yet.')}>
+    <Box flex flexDirection="row" alignItems="center">
+      <Input id={id} name={id} type="password" autoComplete="new-password" width={1} value={value} placeholder={isSet ? '•••••••• (set)' : 'not set'}
+        onChange={(e: React.ChangeEvent<HTMLInputElement>) => onChange(e.target.value)} />
+      <Badge ml="default" size="sm" variant={isSet ? 'success' : 'light'} outline data-testid={`${id}-state`}>{isSet ? 'set' : 'not set'}</Badge>
+    </Box>
+  </Field>
+);
+
+const NativeSelect = styled.select`
+  ${InputCSS};
+  width: 100%;
+  padding: 8px 10px;
+  height: 40px;
+  background: white;
+`;
+
+export const SelectField: React.FC<{ id: string; value: string; onChange: (v: string) => void; options: Array<{ value: string; label: string }>; placeholder?: string }> = ({
+  id, value, onChange, options, placeholder,
+}) => (
+  <NativeSelect id={id} name={id} value={value} onChange={(e: React.ChangeEvent<HTMLSelectElement>) => onChange(e.target.value)}>
+    {placeholder !== undefined ? <option value="">{placeholder}</option> : null}
+    {options.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
+  </NativeSelect>
+);
+
+/** Only the user's allowed, active projects; a stored project that is no longer allowed stays visible as such. */
+export const ProjectSelect: React.FC<{ id: string; value: string; onChange: (v: string) => void; projects: ProjectOption[] }> = ({ id, value, onChange, projects }) => {
+  const options = projects.map((p) => ({ value: String(p.id), label: p.name }));
+  if (value && !options.some((o) => o.value === value)) options.unshift({ value, label: `Project #${value} (not available to you)` });
+  return <SelectField id={id} value={value} onChange={onChange} options={options} placeholder={projects.length ? 'Choose a project…' : 'No active projects available'} />;
+};
+
+export const CheckField: React.FC<{ id: string; label: string; checked: boolean; onChange: (v: boolean) => void; hint?: string }> = ({ id, label, checked, onChange, hint }) => (
+  <Box mb="lg">
+    <Box flex flexDirection="row" alignItems="center">
+      <CheckBox id={id} name={id} checked={checked} onChange={() => onChange(!checked)} />
+      <Label inline htmlFor={id} ml="default" mb="0px" style={{ cursor: 'pointer' }}>{label}</Label>
+    </Box>
+    {hint ? <Text variant="xs" color="grey60" mt="sm" ml="28px">{hint}</Text> : null}
+  </Box>
+);
+
+export const ActionButton: React.FC<{ testId: string; label: string; busyLabel: string; busy: boolean; disabled?: boolean; primary?: boolean; danger?: boolean; icon?: string; onClick: () => void }> = ({
+  testId, label, busyLabel, busy, disabled, primary, danger, icon, onClick,
+}) => (
+  <Button type="button" data-testid={testId} variant={primary ? 'contained' : 'outlined'} color={danger ? 'danger' : 'primary'} size="sm" mr="default" mb="default"
+    disabled={busy || disabled} aria-busy={busy} onClick={onClick}>
+    {busy ? <Icon icon="Loader" spin /> : icon ? <Icon icon={icon} /> : null}
+    {busy ? busyLabel : label}
+  </Button>
+);
+
+export const ButtonRow: React.FC<{ children: React.ReactNode }> = ({ children }) => (
+  <Box flex flexDirection="row" flexWrap="wrap" alignItems="center" mt="default">{children}</Box>
+);
+
+export type Result = { kind: 'success' | 'error' | 'info'; text: string };
+
+export const ResultLine: React.FC<{ result: Result | null; testId: string }> = ({ result, testId }) =>
+  result ? (
+    <MessageBox mt="default" size="sm" variant={result.kind === 'error' ? 'danger' : result.kind} data-testid={testId} data-kind={result.kind} role="status">
+      {result.text}
+    </MessageBox>
+  ) : null;
+
+const Mono = styled.code`
+  flex: 1;
+  min-width: 0;
+  overflow-wrap: anywhere;
+  font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
+  font-size: 13px;
+  background: #F6F7FB;
+  border: 1px solid #EEEEEF;
+  border-radius: 4px;
+  padding: 9px 10px;
+  color: #0C1E29;
+`;
+
+/** A read-only value (URL, revealed secret) with a Copy button. */
+export const CopyValue: React.FC<{ testId: string; value: string | null; placeholder?: string; extra?: React.ReactNode }> = ({ testId, value, placeholder, extra }) => {
+  const [copied, setCopied] = useState<'yes' | 'no' | null>(null);
+  const onCopy = async () => {
+    if (!value) return;
+    setCopied((await copyText(value)) ? 'yes' : 'no');
+    window.setTimeout(() => setCopied(null), 2000);
+  };
+  return (
+    <Box flex flexDirection="row" alignItems="center" flexWrap="wrap" style={{ gap: 8 }}>
+      <Mono data-testid={testId}>{value ?? placeholder ?? ''}</Mono>
+      <Button type="button" size="sm" variant="outlined" disabled={!value} onClick={onCopy} data-testid={`${testId}-copy`}>
+        <Icon icon={copied === 'yes' ? 'Check' : 'Copy'} />
+        {copied === 'yes' ? 'Copied' : copied === 'no' ? 'Copy failed' : 'Copy'}
+      </Button>
+      {extra}
+    </Box>
+  );
+};
