@@ -17,9 +17,10 @@ export function registerAuthRoutes(router: AppRouter): void {
     const body = parseInput(loginSchema, ctx.request.body);
     const user = await authenticate(body.email ?? body.username!, body.password, ctx.ip);
     if (!user) throw unauthorized(INVALID_CREDENTIALS);
-    // A fresh session id on login (no session fixation).
-    ctx.session = null;
+    // A fresh session id on login (no session fixation): assigning a session keeps koa-session's
+    // current id, so regenerate() drops the old one and saves under a new id.
     ctx.session = { adminUser: sessionUserOf(user) } as never;
+    await ctx.session!.regenerate();
     ctx.body = { ok: true, user: { id: user.id, username: user.username, role: user.role } };
   });
 
