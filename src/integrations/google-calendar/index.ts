@@ -1,8 +1,33 @@
-import type { ConnectorDescriptor } from '../types.js';
+// Google Calendar connector (SPEC 3.2): OAuth connect, import of meetings as time entries, export
+// of entries as events, and the `google_calendar_sync` job, declared in one descriptor.
+import type { ConnectorDeps, ConnectorDescriptor } from '../types.js';
+import { createGoogleClient, type GoogleClientOptions } from './client.js';
+import { PROVIDER } from './config.js';
+import { googleCalendarJobs } from './jobs.js';
+import { apiRouter, oauthRouter } from './routes.js';
+import { syncIntegration } from './sync.js';
+import { testConnection } from './testConnection.js';
+import type { GoogleDeps } from './types.js';
 
-export const googleCalendarConnector: ConnectorDescriptor = {
-  provider: 'google_calendar_connector',
-  slug: 'google',
-  title: 'Google Calendar',
-  routers: () => [],
-};
+/** Builds the descriptor; `opts.timeoutMs` lets tests shorten the 10-second HTTP timeout. */
+export function createGoogleCalendarConnector(opts: GoogleClientOptions = {}): ConnectorDescriptor {
+  const withClient = (deps: ConnectorDeps): GoogleDeps => ({ ...deps, client: createGoogleClient(deps.config.google, opts) });
+  return {
+    provider: PROVIDER,
+    slug: 'google',
+    title: 'Google Calendar',
+    routers: (deps) => {
+      const google = withClient(deps);
+      return [apiRouter(google), oauthRouter(google)];
+    },
+    jobs: (deps) => googleCalendarJobs(withClient(deps)),
+    testConnection: (row, deps) => testConnection(withClient(deps), row),
+    async syncNow(row, _actor, deps) {
+      const result = await syncIntegration(withClient(deps), row.id);
+      const counts = `imported ${result.imported}, exported ${result.exported}, updated ${result.updated}, skipped ${result.skipped}`;
+      return { ...result, message: result.ok ? `Sync finished: ${counts}` : `Sync failed: ${result.error ?? result.errors[0]}` };
+    },
+  };
+}
+
+export const googleCalendarConnector = createGoogleCalendarConnector();

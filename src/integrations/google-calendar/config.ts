@@ -1,0 +1,97 @@
+// Google Calendar preferences: the config keys, their defaults and limits, the save schema, and
+// the status presenter. Tokens are not preferences: only the OAuth callback writes them.
+import { z } from 'zod';
+import type { Config } from '../../config.js';
+import { formBool, id } from '../../http/schemas.js';
+import { parseInput } from '../../http/middleware/validate.js';
+import type { Integration, User } from '../../models/index.js';
+import type { StoredConfig } from '../../models/integration.js';
+import { requireAllowedProject } from '../../services/access.js';
+import { findIntegration, getOrCreateIntegration, mergeConfig, secretState, syncFields } from '../connector.js';
+import { SECRET_KEYS } from '../secretKeys.js';
+import { updateLockedConfig } from './store.js';
+
+export const PROVIDER = 'google_calendar_connector' as const;
+export const GOOGLE_SECRETS = SECRET_KEYS[PROVIDER];
+export const SCOPES = ['https://www.googleapis.com/auth/calendar.events', 'openid', 'email'] as const;
+export const REQUIRED_SCOPE = SCOPES[0];
+export const DIRECTIONS = ['import', 'export', 'both'] as const;
+export type Direction = (typeof DIRECTIONS)[number];
+export const DAYS_BACK = { min: 1, max: 30, default: 7 } as const;
+
+export interface Prefs {
+  calendar_id: string;
+  sync_direction: Direction;
+  default_project_id: number | null;
+  sync_days_back: number;
+}
+
+export function clampDays(n: number): number {
+  if (!Number.isFinite(n)) return DAYS_BACK.default;
+  return Math.min(DAYS_BACK.max, Math.max(DAYS_BACK.min, Math.round(n)));
+}
+
+/** The preferences of a stored config, with defaults and limits applied. */
+export function readPrefs(config: StoredConfig): Prefs {
+  const calendar = typeof config.calendar_id === 'string' && config.calendar_id.trim() ? config.calendar_id.trim() : 'primary';
+  const direction = DIRECTIONS.includes(config.sync_direction as Direction) ? (config.sync_direction as Direction) : 'import';
+  const project = Number(config.default_project_id);
+  return {
+    calendar_id: calendar,
+    sync_direction: direction,
+    default_project_id: Number.isInteger(project) && project > 0 ? project : null,
+    sync_days_back: config.sync_days_back === undefined ? DAYS_BACK.default : clampDays(Number(config.sync_days_back)),
+  };
+}
+
+const blankIsNull = (v: unknown) => (v === '' ? null : v);
+
+export const configSchema = z.object({
+  calendar_id: z
+    .string({ invalid_type_error: 'must be a string' })
+    .trim()
+    .max(1024, 'must be at most 1024 characters')
+    .nullable()
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v || 'primary')),
+  sync_direction: z.enum(DIRECTIONS, { errorMap: () => ({ message: 'must be import, export or both' }) }).optional(),
+  default_project_id: z.preprocess(blankIsNull, id.nullable().optional()),
+  sync_days_back: z.preprocess(
+    blankIsNull,
+    z.coerce.number({ invalid_type_error: 'must be a number' }).refine(Number.isFinite, 'must be a number').transform(clampDays).nullable().optional(),
+  ),
+});
+
+export const needsReconnect = (config: StoredConfig): boolean => formBool.safeParse(config.needs_reconnect ?? false).data === true;
+
+/** Connected = switched on with a usable token pair stored. */
+export function isConnected(row: Integration | null): boolean {
+  return row !== null && row.is_active && secretState(row.config, 'refresh_token') === 'set';
+}
+
+export function presentStatus(row: Integration | null, appConfig: Readonly<Config>): Record<string, unknown> {
+  const config = row?.config ?? {};
+  return {
+    ...syncFields(row),
+    connected: isConnected(row),
+    needs_reconnect: needsReconnect(config),
+    email: typeof config.email === 'string' ? config.email : null,
+    ...readPrefs(config),
+    oauth_configured: Boolean(appConfig.google.clientId && appConfig.google.clientSecret),
+    connect_url: '/integrations/google/connect',
+  };
+}
+
+export async function saveConfig(user: User, body: unknown, appConfig: Readonly<Config>): Promise<Record<string, unknown>> {
+  const input = parseInput(configSchema, body);
+  if (typeof input.default_project_id === 'number') {
+    await requireAllowedProject(user, input.default_project_id, { field: 'default_project_id' });
+  }
+  const row = await getOrCreateIntegration(PROVIDER, user);
+  const saved = await updateLockedConfig(row.id, (stored) => ({ config: mergeConfig(stored, input, GOOGLE_SECRETS) }));
+  return presentStatus(saved, appConfig);
+}
+
+export async function statusOf(user: User, appConfig: Readonly<Config>): Promise<Record<string, unknown>> {
+  return presentStatus(await findIntegration(PROVIDER, user.id), appConfig);
+}
