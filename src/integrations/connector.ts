@@ -29,11 +29,14 @@ export async function findActiveIntegration(provider: Provider, userId: number):
 export async function getOrCreateIntegration(provider: Provider, user: Pick<User, 'id'>, transaction?: Transaction): Promise<Integration> {
   const existing = await findIntegration(provider, user.id, transaction);
   if (existing) return existing;
-  try {
-    return await Integration.create(
+  const create = (t?: Transaction) =>
+    Integration.create(
       { provider, user_id: user.id, name: PROVIDER_NAMES[provider], is_active: false, config: {}, last_sync_at: null, last_sync_status: null, last_error: null },
-      { transaction },
+      { transaction: t },
     );
+  try {
+    // Inside a caller's transaction a unique violation would abort it: create under a savepoint.
+    return transaction ? await Integration.sequelize!.transaction({ transaction }, (savepoint) => create(savepoint)) : await create();
   } catch (err) {
     if (err instanceof UniqueConstraintError) return (await findIntegration(provider, user.id, transaction))!;
     throw err;
