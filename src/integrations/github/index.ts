@@ -1,8 +1,16 @@
+// The GitHub connector (SPEC 3.1): issues of one repository become tasks of one project, and an
+// assignment to the owner can start their timer. Everything it adds to the app is declared here.
 import type { ConnectorDescriptor } from '../types.js';
+import { PROVIDER } from './config.js';
+import { githubPublicRouters, githubRouters } from './routes.js';
+import { syncNow, testConnection } from './sync.js';
 
 export const githubConnector: ConnectorDescriptor = {
-  provider: 'github_connector',
+  provider: PROVIDER,
   slug: 'github',
   title: 'GitHub',
-  routers: () => [],
+  publicRouters: () => githubPublicRouters(),
+  routers: (deps) => githubRouters(deps),
+  testConnection: (row, deps) => testConnection(row, deps.config.githubApiUrl),
+  syncNow: (row, actor, deps) => syncNow(row, actor, deps.config.githubApiUrl),
 };

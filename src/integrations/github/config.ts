@@ -1,0 +1,142 @@
+// GitHub connector configuration (SPEC 3.1): the config keys, their validation, saving (blank
+// token keeps, null clears, webhook secret generated on first save) and the status presenter,
+// which picks its fields explicitly and so can never emit a secret.
+import { z } from 'zod';
+import type { Transaction } from 'sequelize';
+import { QueryTypes } from 'sequelize';
+import { lockKey } from '../../db/sequelize.js';
+import { validation } from '../../errors.js';
+import { parseInput } from '../../http/middleware/validate.js';
+import { formBool, id } from '../../http/schemas.js';
+import { Integration, type User } from '../../models/index.js';
+import type { StoredConfig } from '../../models/integration.js';
+import { requireAllowedProject } from '../../services/access.js';
+import { findIntegration, getOrCreateIntegration, mergeConfig, secretState, syncFields } from '../connector.js';
+import { SECRET_KEYS } from '../secretKeys.js';
+import { ensureWebhookSecret } from './webhookSecret.js';
+
+export const PROVIDER = 'github_connector' as const;
+export const GITHUB_SECRET_KEYS = SECRET_KEYS[PROVIDER];
+const UNDECRYPTABLE = 'stored secret cannot be decrypted';
+
+export const webhookUrl = (baseUrl: string) => `${baseUrl}/api/integrations/github/webhook`;
+
+const owner = z
+  .string()
+  .trim()
+  .min(1, 'is required')
+  .max(100, 'must be at most 100 characters')
+  .regex(/^[A-Za-z0-9](?:[A-Za-z0-9_-]*)$/, 'must be a GitHub user or organisation name (letters, digits, dashes)');
+const repo = z
+  .string()
+  .trim()
+  .min(1, 'is required')
+  .max(100, 'must be at most 100 characters')
+  .regex(/^[A-Za-z0-9_.-]+$/, 'must be only the repository name, e.g. Hello-World (letters, digits, ".", "-", "_")')
+  .refine((v) => v !== '.' && v !== '..', 'is not a valid repository name');
+
+export const configSchema = z.object({
+  github_token: z
+    .union([z.string().trim().max(500, 'is too long').regex(/^\S*$/, 'must not contain spaces'), z.null()])
+    .optional(),
+  repo_owner: owner.optional(),
+  repo_name: repo.optional(),
+  default_project_id: id.optional(),
+  auto_start_timer: formBool.optional(),
+  label_filter: z
+    .union([z.string().trim().max(50, 'must be at most 50 characters').transform((v) => v.toLowerCase() || null), z.null()])
+    .optional(),
+});
+
+export interface GithubSettings {
+  repo_owner: string;
+  repo_name: string;
+  default_project_id: number;
+  auto_start_timer: boolean;
+  label_filter: string | null;
+}
+
+const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
+
+/** The non-secret settings of a stored config; null when a required key is missing. */
+export function settingsOf(config: StoredConfig): GithubSettings | null {
+  const repoOwner = text(config.repo_owner);
+  const repoName = text(config.repo_name);
+  const projectId = Number(config.default_project_id);
+  if (!repoOwner || !repoName || !Number.isInteger(projectId) || projectId <= 0) return null;
+  return {
+    repo_owner: repoOwner,
+    repo_name: repoName,
+    default_project_id: projectId,
+    auto_start_timer: config.auto_start_timer === true,
+    label_filter: text(config.label_filter),
+  };
+}
+
+function requireSettings(config: StoredConfig): GithubSettings {
+  for (const field of ['repo_owner', 'repo_name', 'default_project_id']) {
+    if (config[field] === undefined || config[field] === null || config[field] === '') throw validation(field, 'is required');
+  }
+  return settingsOf(config)!;
+}
+
+/**
+ * Task identity is (project, "github_issue_{n}"), so one project may be fed by one repository
+ * only. Serialised per project by a transaction-scoped advisory lock.
+ */
+async function refuseSharedProject(userId: number, s: GithubSettings, transaction: Transaction): Promise<void> {
+  const sequelize = Integration.sequelize!;
+  await sequelize.query('SELECT pg_advisory_xact_lock($1::bigint)', { bind: [lockKey(`github-project:${s.default_project_id}`)], transaction });
+  const clash = await sequelize.query(
+    `SELECT 1 FROM integrations
+      WHERE provider = $1 AND is_active AND user_id <> $2 AND config->>'default_project_id' = $3
+        AND lower((config->>'repo_owner') || '/' || (config->>'repo_name')) <> lower($4)
+      LIMIT 1`,
+    { bind: [PROVIDER, userId, String(s.default_project_id), `${s.repo_owner}/${s.repo_name}`], type: QueryTypes.SELECT, transaction },
+  );
+  if (clash.length > 0) {
+    throw validation(
+      'default_project_id',
+      'this project already receives issues from a different GitHub repository through another connector; choose another project',
+    );
+  }
+}
+
+/** Validates and saves the user's GitHub config; creates the row on first save. */
+export async function saveGithubConfig(user: User, body: unknown): Promise<void> {
+  const input = parseInput(configSchema, body);
+  await Integration.sequelize!.transaction(async (transaction) => {
+    const created = await getOrCreateIntegration(PROVIDER, user, transaction);
+    const row = (await Integration.findByPk(created.id, { transaction, lock: transaction.LOCK.UPDATE }))!;
+    const next = mergeConfig(row.config, input, GITHUB_SECRET_KEYS);
+    const settings = requireSettings(next);
+    await requireAllowedProject(user, settings.default_project_id, { requireActive: true, field: 'default_project_id' });
+    await refuseSharedProject(user.id, settings, transaction);
+    const config = ensureWebhookSecret(next);
+    await row.update({ config, is_active: secretState(config, 'github_token') === 'set' }, { transaction });
+  });
+}
+
+function secretProblem(config: StoredConfig): string | null {
+  if (secretState(config, 'github_token') === 'undecryptable') return `github_token: ${UNDECRYPTABLE}; re-enter it`;
+  if (secretState(config, 'webhook_secret') === 'undecryptable') return `webhook_secret: ${UNDECRYPTABLE}; regenerate it`;
+  return null;
+}
+
+/** The status body (SPEC 3.1 shape plus `id`). Never contains a secret. */
+export async function githubStatus(user: User, baseUrl: string): Promise<Record<string, unknown>> {
+  const row = await findIntegration(PROVIDER, user.id);
+  const config = row?.config ?? {};
+  return {
+    ...syncFields(row),
+    connected: Boolean(row?.is_active) && secretState(config, 'github_token') === 'set',
+    repo_owner: text(config.repo_owner),
+    repo_name: text(config.repo_name),
+    default_project_id: typeof config.default_project_id === 'number' ? config.default_project_id : null,
+    auto_start_timer: config.auto_start_timer === true,
+    label_filter: text(config.label_filter),
+    has_webhook_secret: secretState(config, 'webhook_secret') === 'set',
+    webhook_url: webhookUrl(baseUrl),
+    last_error: secretProblem(config) ?? row?.last_error ?? null,
+  };
+}
