@@ -43,7 +43,7 @@ export function scopedList<M extends Model>(model: ModelStatic<M>, whereFor: (ad
   };
 }
 
-export const ownRows = async (admin?: CurrentAdmin): Promise<WhereOptions> => ({ user_id: adminId(admin) });
+export const ownRows = async (admin?: CurrentAdmin): Promise<WhereOptions> => (admin?.role === 'admin' ? {} : { user_id: adminId(admin) });
 
 export async function allowedProjectRows(admin?: CurrentAdmin): Promise<WhereOptions> {
   const ids = await allowedProjectIdsFor(admin);

@@ -73,6 +73,8 @@ export async function createApp(opts: AppOptions): Promise<BuiltApp> {
     authenticate: async (email, password, ctx) => {
       try {
         const user = await authenticate(String(email ?? ''), String(password ?? ''), ctx?.ip ?? 'unknown');
+        // The adapter keeps the pre-login session id (set when /admin redirected here): renew it.
+        if (user) await ctx?.session?.regenerate();
         return user ? sessionUserOf(user) : null;
       } catch (err) {
         if (isAppError(err)) return null;
@@ -90,9 +92,9 @@ export async function createApp(opts: AppOptions): Promise<BuiltApp> {
       store: pgSessionStore(sequelize),
     },
   });
+  app.use(loadUser());
   app.use(adminRouter.routes()).use(adminRouter.allowedMethods());
 
-  app.use(loadUser());
   for (const r of apiRoutes(config.baseUrl)) app.use(r.routes()).use(r.allowedMethods());
   for (const c of connectors) for (const r of c.routers(deps)) app.use(r.routes()).use(r.allowedMethods());
 

@@ -17,12 +17,25 @@ export function sessionUserOf(user: User): SessionUser {
   return { id: String(user.id), email: user.email, username: user.username, role: user.role, title: user.full_name || user.username };
 }
 
+/**
+ * Runs before AdminJS, which trusts the session's copy of the user: a deactivated or deleted user's
+ * session is logged out, and a changed role or name is written back to the session at once.
+ */
 export function loadUser(): Middleware<AppState, AppContextExtras> {
   return async function loadSessionUser(ctx, next) {
-    const sessionUser = (ctx.session as { adminUser?: SessionUser } | null)?.adminUser;
-    if (sessionUser?.id) {
+    const session = ctx.session as { adminUser?: SessionUser } | null;
+    const sessionUser = session?.adminUser;
+    if (session && sessionUser?.id) {
       const user = await User.findByPk(Number(sessionUser.id));
-      if (user?.is_active) ctx.state.user = user;
+      if (user?.is_active) {
+        ctx.state.user = user;
+        const fresh = sessionUserOf(user);
+        if ((Object.keys(fresh) as Array<keyof SessionUser>).some((k) => fresh[k] !== sessionUser[k])) {
+          session.adminUser = { ...sessionUser, ...fresh };
+        }
+      } else {
+        delete session.adminUser;
+      }
     }
     await next();
   };

@@ -17,10 +17,12 @@ export function registerAuthRoutes(router: AppRouter): void {
     const body = parseInput(loginSchema, ctx.request.body);
     const user = await authenticate(body.email ?? body.username!, body.password, ctx.ip);
     if (!user) throw unauthorized(INVALID_CREDENTIALS);
-    // A fresh session id on login (no session fixation): assigning a session keeps koa-session's
-    // current id, so regenerate() drops the old one and saves under a new id.
-    ctx.session = { adminUser: sessionUserOf(user) } as never;
-    await ctx.session!.regenerate();
+    // A fresh session id on login (no session fixation): koa-session keeps the current id when a
+    // session is replaced, so regenerate() drops the old one and saves under a new id.
+    const session = ctx.session!;
+    for (const key of Object.keys(session.toJSON())) delete session[key];
+    session.adminUser = sessionUserOf(user);
+    await session.regenerate();
     ctx.body = { ok: true, user: { id: user.id, username: user.username, role: user.role } };
   });
 
