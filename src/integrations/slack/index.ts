@@ -1,8 +1,20 @@
+// The Slack connector (SPEC 3.3): /tt slash commands on a Slack-signed endpoint, timer
+// notifications and the daily summary through the PostgreSQL outbox, and the uniform
+// config / status / test endpoints. See docs/integrations/SLACK.md.
 import type { ConnectorDescriptor } from '../types.js';
+import { SLACK_PROVIDER } from './config.js';
+import { testSlackConnection } from './connectionTest.js';
+import { slackJobs } from './jobs.js';
+import { subscribeNotifications } from './notify.js';
+import { slackApiRouter, slackEventsRouter } from './routes.js';
 
 export const slackConnector: ConnectorDescriptor = {
-  provider: 'slack_connector',
+  provider: SLACK_PROVIDER,
   slug: 'slack',
   title: 'Slack',
-  routers: () => [],
+  publicRouters: () => [slackEventsRouter()],
+  routers: (deps) => [slackApiRouter(deps)],
+  jobs: (deps) => slackJobs(deps),
+  testConnection: (row, deps) => testSlackConnection(row, deps),
+  subscribe: (bus) => subscribeNotifications(bus),
 };
