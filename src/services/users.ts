@@ -58,7 +58,15 @@ export async function ensureAdmin(opts: { email?: string; password?: string; dat
     const email = opts.email ?? 'admin@localhost';
     const generated = opts.password ? undefined : crypto.randomBytes(12).toString('base64url');
     const password = opts.password ?? generated!;
-    const username = email.split('@')[0].toLowerCase().replace(/[^a-z0-9._-]/g, '') || 'admin';
+    if ((await User.count({ where: { email }, transaction })) > 0) {
+      throw new Error(
+        `Cannot create the first admin: ${email} already belongs to a user who is not an admin. ` +
+          'Set ADMIN_EMAIL to another address, or give that user the admin role.',
+      );
+    }
+    const base = email.split('@')[0].toLowerCase().replace(/[^a-z0-9._-]/g, '') || 'admin';
+    let username = base;
+    for (let n = 2; (await User.count({ where: { username }, transaction })) > 0; n += 1) username = `${base}${n}`;
     await User.create(
       { username, email, full_name: 'Administrator', password_hash: await hashPassword(password), role: 'admin', github_username: null },
       { transaction },
