@@ -81,6 +81,5 @@ export const reply = {
   ambiguousLink: 'This Slack account is linked to more than one TimeTracker account. Ask an administrator to fix the links.',
   connectorOff: 'Your Slack connector in TimeTracker is switched off. Add the bot token under Personal connectors → Slack.',
   accountInactive: 'Your TimeTracker account is deactivated.',
-  duplicate: 'This request was already processed.',
   error: 'Something went wrong while handling the command. Please try again.',
 };

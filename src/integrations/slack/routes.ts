@@ -9,7 +9,6 @@ import { readRaw } from '../../http/middleware/body.js';
 import type { AppContextExtras, AppState } from '../../http/types.js';
 import { logger } from '../../lib/logger.js';
 import { User } from '../../models/index.js';
-import { recordDelivery } from '../deliveries.js';
 import { authedConnectorRouter, registerUniformRoutes, type ConnectorRouter } from '../routes.js';
 import type { ConnectorDeps } from '../types.js';
 import { runCommand } from './commands.js';
@@ -58,12 +57,6 @@ async function handleCommand(ctx: Ctx, raw: Buffer, envelope: SignedEnvelope, fo
   const teamId = hint(form.get('team_id'), /^[TE][A-Z0-9]{2,}$/);
   const route = await routeCommand(envelope, raw, { slackUserId: hint(form.get('user_id'), SLACK_USER_ID), teamId });
   if (route.kind === 'invalid') return deny(ctx, 'bad_signature');
-  // Verified. A replayed request (same signature within the 5-minute window) runs nothing twice.
-  const fresh = await recordDelivery(SLACK_PROVIDER, `command:${envelope.signature.toString('hex')}`, {
-    integrationId: route.kind === 'linked' ? route.row.id : null,
-    event: 'slash_command',
-  });
-  if (!fresh) return ephemeral(ctx, reply.duplicate);
   ephemeral(ctx, await replyFor(route, form, teamId));
 }
 
