@@ -113,3 +113,10 @@ export class TestClient {
     return res;
   }
 }
+
+/** A client of `srv` already logged in as `user` (password "password123"). */
+export async function loginAs(srv: TestServer, user: { email: string }): Promise<TestClient> {
+  const c = srv.client();
+  await c.login(user.email);
+  return c;
+}

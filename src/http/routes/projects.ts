@@ -42,7 +42,7 @@ export function registerProjectRoutes(router: AppRouter): void {
   });
 
   router.post('/projects/:id/members', requireAdmin(), async (ctx) => {
-    const projectId = parseInput(id, ctx.params.id);
+    const projectId = parseInput(id, ctx.params.id, 'id');
     const body = parseInput(memberSchema, ctx.request.body);
     const project = await Project.findByPk(projectId);
     if (!project) throw notFound('Project not found');

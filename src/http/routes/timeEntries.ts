@@ -38,7 +38,7 @@ async function checkTask(projectId: number, taskId: number | null | undefined): 
 }
 
 async function ownEntry(user: User, rawId: unknown): Promise<TimeEntry> {
-  const entry = await TimeEntry.findByPk(parseInput(id, rawId));
+  const entry = await TimeEntry.findByPk(parseInput(id, rawId, 'id'));
   if (!entry) throw notFound('Time entry not found');
   if (entry.user_id !== user.id) throw forbidden();
   return entry;
