@@ -1,0 +1,59 @@
+import { expect } from 'chai';
+import { configureLogger, redactToken, scrubText } from '../../src/lib/logger.js';
+import { generateKey, Keyring } from '../../src/lib/secrets.js';
+
+describe('lib/logger redaction', () => {
+  let lines: string[];
+  let log: ReturnType<typeof configureLogger>;
+  beforeEach(() => {
+    lines = [];
+    log = configureLogger({ level: 'info', destination: { write: (s: string) => void lines.push(s) } });
+  });
+  afterEach(() => configureLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
+
+  it('redacts secret keys at any of the first levels', () => {
+    log.info(
+      {
+        password: 'hunter2hunter2',
+        github_token: 'abc',
+        config: { bot_token: 'tok', signing_secret: 'sig', nested: { refresh_token: 'rt', client_secret: 'cs' } },
+        headers: { authorization: 'Bearer xyz', cookie: 'tt.sid=1' },
+        user_id: 4,
+      },
+      'saving',
+    );
+    const entry = JSON.parse(lines[0]);
+    expect(entry.password).to.equal('[redacted]');
+    expect(entry.github_token).to.equal('[redacted]');
+    expect(entry.config.bot_token).to.equal('[redacted]');
+    expect(entry.config.signing_secret).to.equal('[redacted]');
+    expect(entry.config.nested.refresh_token).to.equal('[redacted]');
+    expect(entry.config.nested.client_secret).to.equal('[redacted]');
+    expect(entry.headers.authorization).to.equal('[redacted]');
+    expect(entry.headers.cookie).to.equal('[redacted]');
+    expect(entry.user_id).to.equal(4);
+    for (const s of ['hunter2', 'Bearer xyz', 'tt.sid=1']) expect(lines[0]).not.to.include(s);
+  });
+
+  it('shortens token-shaped values anywhere, in messages, fields and errors', () => {
+    const sealed = new Keyring(generateKey()).encrypt('x');
+    log.info({ note: `token ghp_abcdefghijklmnopqrstu and ${sealed}` }, 'got xoxb-123456-abcdefgh from Slack');
+    log.error({ err: new Error('refresh failed for ya29.a0AfH6SMBx-secret and 1//0gLongRefreshTokenValue') }, 'oops');
+    const all = lines.join('\n');
+    for (const s of ['abcdefghijklmnopqrstu', '123456-abcdefgh', 'a0AfH6SMBx', 'LongRefreshTokenValue', sealed.split(':')[3]]) {
+      expect(all).not.to.include(s);
+    }
+    expect(all).to.include('ghp_...').and.include('xoxb-...').and.include('ya29....').and.include('nacl:v1:...');
+    expect(JSON.parse(lines[1]).err.message).to.equal('refresh failed for ya29.... and 1//0...');
+  });
+
+  it('redactToken keeps only a short prefix', () => {
+    expect(redactToken('ghp_1234567890')).to.equal('ghp_...');
+    expect(redactToken('github_pat_11ABCDEFG')).to.equal('github_pat_...');
+    expect(redactToken('xoxb-1-2-3')).to.equal('xoxb-...');
+    expect(redactToken('some-opaque-secret-value')).to.equal('some...');
+    expect(redactToken('abc')).to.equal('...');
+    expect(redactToken(null)).to.equal('');
+    expect(scrubText('no secrets here')).to.equal('no secrets here');
+  });
+});
