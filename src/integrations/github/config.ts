@@ -8,9 +8,9 @@ import { lockKey } from '../../db/sequelize.js';
 import { validation } from '../../errors.js';
 import { parseInput } from '../../http/middleware/validate.js';
 import { formBool, id } from '../../http/schemas.js';
-import { Integration, type User } from '../../models/index.js';
+import { Integration, Project, type User } from '../../models/index.js';
 import type { StoredConfig } from '../../models/integration.js';
-import { requireAllowedProject } from '../../services/access.js';
+import { isProjectAllowed, requireAllowedProject } from '../../services/access.js';
 import { findIntegration, getOrCreateIntegration, mergeConfig, secretState, syncFields } from '../connector.js';
 import { SECRET_KEYS } from '../secretKeys.js';
 import { ensureWebhookSecret } from './webhookSecret.js';
@@ -71,6 +71,18 @@ export function settingsOf(config: StoredConfig): GithubSettings | null {
     auto_start_timer: config.auto_start_timer === true,
     label_filter: text(config.label_filter),
   };
+}
+
+/**
+ * Why new tasks cannot go to the default project now (it was checked on save, but may have been
+ * archived, deleted or the owner removed from it since), or null when they can.
+ */
+export async function defaultProjectProblem(owner: User | null, projectId: number): Promise<string | null> {
+  const project = await Project.findByPk(projectId);
+  if (!owner || !project) return 'The default project no longer exists; choose another one';
+  if (project.status !== 'active') return `The default project "${project.name}" is ${project.status}; choose an active project`;
+  if (!(await isProjectAllowed(owner, project.id))) return 'The owner may no longer use the default project; choose another one';
+  return null;
 }
 
 function requireSettings(config: StoredConfig): GithubSettings {

@@ -4,9 +4,8 @@
 // after commit through the timer service, so its `timer.started` event sees committed data.
 import type { Transaction } from 'sequelize';
 import { badRequest, isAppError } from '../../errors.js';
-import { Project, type Integration, type User } from '../../models/index.js';
-import { isProjectAllowed } from '../../services/access.js';
-import { activeEntry, ALREADY_RUNNING, startTimer } from '../../services/timer.js';
+import { TimeEntry, type Integration, type User } from '../../models/index.js';
+import { ALREADY_RUNNING, startTimer } from '../../services/timer.js';
 import type { GithubSettings } from './config.js';
 import { ensureIssueTask, issueSchema, matchesLabelFilter, priorityFromLabels, updateIssueTask, type Issue } from './tasks.js';
 
@@ -24,6 +23,8 @@ export interface IssueContext {
   settings: GithubSettings;
   issue: Issue;
   payload: Record<string, unknown>;
+  /** defaultProjectProblem(), read before the transaction (handlers query only through `transaction`). */
+  projectProblem: string | null;
   transaction: Transaction;
 }
 
@@ -32,21 +33,11 @@ type IssueHandler = (c: IssueContext) => Promise<DeliveryOutcome>;
 const reply = (body: Body): DeliveryOutcome => ({ body: { ok: true, ...body } });
 const noTask = () => reply({ ignored: true, reason: 'no task for this issue in the default project' });
 
-/** Why new tasks cannot go to the default project now, or null when they can. */
-async function projectProblem(c: IssueContext): Promise<string | null> {
-  const project = await Project.findByPk(c.settings.default_project_id, { transaction: c.transaction });
-  if (!project) return 'the default project no longer exists';
-  if (project.status !== 'active') return `the default project is ${project.status}`;
-  if (!(await isProjectAllowed(c.owner, project.id))) return 'the owner may no longer use the default project';
-  return null;
-}
-
 async function createTask(c: IssueContext): Promise<DeliveryOutcome> {
   if (!matchesLabelFilter(c.issue.labels, c.settings.label_filter)) {
     return reply({ skipped: `issue does not carry the label "${c.settings.label_filter}"` });
   }
-  const problem = await projectProblem(c);
-  if (problem) return reply({ skipped: problem });
+  if (c.projectProblem) return reply({ skipped: c.projectProblem });
   const task = await ensureIssueTask({ projectId: c.settings.default_project_id, ownerId: c.owner.id }, c.issue, c.transaction);
   return reply({ task_id: task.id, created: task.created });
 }
@@ -92,9 +83,9 @@ async function assigned(c: IssueContext): Promise<DeliveryOutcome> {
   if (!matchesLabelFilter(c.issue.labels, c.settings.label_filter)) {
     return reply({ skipped: `issue does not carry the label "${c.settings.label_filter}"` });
   }
-  if (await activeEntry(c.owner.id)) return reply({ started: false, message: ALREADY_RUNNING });
-  const problem = await projectProblem(c);
-  if (problem) return reply({ skipped: problem });
+  const running = await TimeEntry.count({ where: { user_id: c.owner.id, end_time: null }, transaction: c.transaction });
+  if (running > 0) return reply({ started: false, message: ALREADY_RUNNING });
+  if (c.projectProblem) return reply({ skipped: c.projectProblem });
   const task = await ensureIssueTask({ projectId: c.settings.default_project_id, ownerId: c.owner.id }, c.issue, c.transaction);
   return { body: { ok: true, task_id: task.id }, afterCommit: startOwnerTimer(c, task.id) };
 }

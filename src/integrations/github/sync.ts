@@ -3,12 +3,11 @@
 // by (project_id, external_ref). A 401 or a rate-limit answer stops it with a clear error; the
 // outcome is written to last_sync_at / last_sync_status / last_error.
 import { logger } from '../../lib/logger.js';
-import { Project, User, type Integration } from '../../models/index.js';
+import { User, type Integration } from '../../models/index.js';
 import type { SyncStatus } from '../../models/integration.js';
-import { isProjectAllowed } from '../../services/access.js';
 import { NOT_CONFIGURED, readSecret, recordError, recordSync } from '../connector.js';
 import { getUser, listIssuesPage, openIssuesUrl, type GithubAuth } from './client.js';
-import { settingsOf, type GithubSettings } from './config.js';
+import { defaultProjectProblem, settingsOf, type GithubSettings } from './config.js';
 import { issueSchema, matchesLabelFilter, upsertIssueTask, type TaskTarget } from './tasks.js';
 
 /** Safety bound: 200 pages of 50 = 10,000 open issues per run. */
@@ -34,14 +33,6 @@ async function prepare(row: Integration, apiUrl: string): Promise<{ auth: Github
     return { error: token.error };
   }
   return { auth: { apiUrl, token: token.value }, settings };
-}
-
-async function projectProblem(row: Integration, settings: GithubSettings): Promise<string | null> {
-  const [owner, project] = await Promise.all([User.findByPk(row.user_id), Project.findByPk(settings.default_project_id)]);
-  if (!owner || !project) return 'The default project no longer exists; choose another one';
-  if (project.status !== 'active') return `The default project "${project.name}" is ${project.status}; choose an active project`;
-  if (!(await isProjectAllowed(owner, project.id))) return 'The owner may no longer use the default project; choose another one';
-  return null;
 }
 
 async function syncItem(item: unknown, target: TaskTarget, filter: string | null, counts: SyncCounts): Promise<void> {
@@ -76,7 +67,7 @@ export async function syncIntegration(row: Integration, apiUrl: string): Promise
   const ready = await prepare(row, apiUrl);
   if ('error' in ready) return { ok: false, error: ready.error };
   const { auth, settings } = ready;
-  const problem = await projectProblem(row, settings);
+  const problem = await defaultProjectProblem(await User.findByPk(row.user_id), settings.default_project_id);
   if (problem) {
     await recordSync(row, 'error', problem);
     return { ok: false, error: problem };

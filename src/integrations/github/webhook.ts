@@ -10,7 +10,7 @@ import type { AppContextExtras, AppState } from '../../http/types.js';
 import { logger } from '../../lib/logger.js';
 import { Integration, User } from '../../models/index.js';
 import { recordDelivery } from '../deliveries.js';
-import { PROVIDER, settingsOf } from './config.js';
+import { defaultProjectProblem, PROVIDER, settingsOf } from './config.js';
 import { handleIssues, type Body, type DeliveryOutcome, type IssueContext } from './issueActions.js';
 import { verifyWithFallback } from './verifySignature.js';
 import { candidateSecrets } from './webhookSecret.js';
@@ -61,14 +61,20 @@ async function verifiedIntegrations(payload: Record<string, unknown>, raw: Buffe
 
 async function dispatch(rows: Integration[], event: string, deliveryId: string, payload: Record<string, unknown>): Promise<Body> {
   const handler = EVENT_HANDLERS[event];
+  // Reads that need no lock happen before the transaction, so a burst of deliveries never holds
+  // every pooled connection while waiting for another one.
+  const targets = await Promise.all(
+    rows.map(async (row) => {
+      const owner = (await User.findByPk(row.user_id))!;
+      const settings = settingsOf(row.config)!;
+      return { row, owner, settings, projectProblem: await defaultProjectProblem(owner, settings.default_project_id) };
+    }),
+  );
   const outcomes = await Integration.sequelize!.transaction(async (transaction) => {
     const fresh = await recordDelivery(PROVIDER, deliveryId, { integrationId: rows[0].id, event, transaction });
     if (!fresh) return null;
     const out: Array<{ row: Integration; outcome: DeliveryOutcome }> = [];
-    for (const row of rows) {
-      const owner = (await User.findByPk(row.user_id, { transaction }))!;
-      out.push({ row, outcome: await handler({ row, owner, settings: settingsOf(row.config)!, payload, transaction }) });
-    }
+    for (const t of targets) out.push({ row: t.row, outcome: await handler({ ...t, payload, transaction }) });
     return out;
   });
   if (outcomes === null) return { ok: true, duplicate: true };
