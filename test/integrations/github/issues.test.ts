@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { events } from '../../../src/events.js';
 import { ALREADY_RUNNING } from '../../../src/services/timer.js';
-import { Task, TimeEntry, type Project, type User } from '../../../src/models/index.js';
+import { Integration, Task, TimeEntry, type Project, type User } from '../../../src/models/index.js';
 import { makeEntry, makeProject, makeTask, makeUser } from '../../factories.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
 import { connectGithub, counts, deliver, issuePayload, type Connected } from './helpers.js';
@@ -280,6 +280,22 @@ describe('GitHub `issues` deliveries', () => {
       expect(res.status).to.equal(200);
       expect(await Task.count({ where: { project_id: bProject.id } })).to.equal(1);
       expect(await Task.count({ where: { project_id: a.project.id } })).to.equal(0);
+    });
+
+    it('processes the delivery for every integration of the repository whose secret verifies', async () => {
+      const a = await setup({ repo: 'shared/repo' });
+      const bUser = await makeUser();
+      const bProject = await makeProject({ members: [bUser] });
+      const b = await connectGithub(srv, bUser, bProject, { repo: 'shared/repo' });
+      const aRow = (await Integration.findByPk(a.integrationId))!;
+      const bRow = (await Integration.findByPk(b.integrationId))!;
+      await bRow.update({ config: { ...bRow.config, webhook_secret: aRow.config.webhook_secret } });
+      const res = await deliver(srv, issuePayload('opened', { repo: 'shared/repo' }), { secret: a.secret });
+      expect(res.status).to.equal(200);
+      expect(res.body.results.map((r: { integration_id: number }) => r.integration_id)).to.deep.equal([a.integrationId, b.integrationId]);
+      expect(await Task.count({ where: { project_id: a.project.id } })).to.equal(1);
+      expect(await Task.count({ where: { project_id: bProject.id } })).to.equal(1);
+      expect((await counts()).deliveries).to.equal(1);
     });
   });
 });
