@@ -115,10 +115,10 @@ async function finish(row: ClaimedRow, outcome: Outcome, now: Date): Promise<boo
   const error = outcome.status === 'retry' || outcome.status === 'failed' ? outcome.error.slice(0, 2000) : null;
   const [rows] = (await Integration.sequelize!.query(
     `UPDATE outbox_messages
-        SET status = $3, attempts = attempts + $4, next_attempt_at = $5, locked_until = NULL,
-            last_error = COALESCE($6, CASE WHEN $3 = 'sent' THEN NULL ELSE last_error END),
-            sent_at = CASE WHEN $3 = 'sent' THEN $7::timestamptz ELSE sent_at END, updated_at = now()
-      WHERE id = $1 AND locked_until = $2 AND status = 'pending'
+        SET status = $3::text, attempts = attempts + $4::int, next_attempt_at = $5::timestamptz, locked_until = NULL,
+            last_error = COALESCE($6::text, CASE WHEN $3::text = 'sent' THEN NULL ELSE last_error END),
+            sent_at = CASE WHEN $3::text = 'sent' THEN $7::timestamptz ELSE sent_at END, updated_at = now()
+      WHERE id = $1 AND locked_until = $2::timestamptz AND status = 'pending'
       RETURNING id`,
     { bind: [row.id, row.locked_until.toISOString(), status, counts, nextAt.toISOString(), error, now.toISOString()] },
   )) as [unknown[], unknown];
