@@ -62,6 +62,8 @@ export const configSchema = z.object({
   ),
 });
 
+export const oauthConfigured = (config: Readonly<Config>) => Boolean(config.google.clientId && config.google.clientSecret);
+
 export const needsReconnect = (config: StoredConfig): boolean => formBool.safeParse(config.needs_reconnect ?? false).data === true;
 
 /** Connected = switched on with a usable token pair stored. */
@@ -77,7 +79,7 @@ export function presentStatus(row: Integration | null, appConfig: Readonly<Confi
     needs_reconnect: needsReconnect(config),
     email: typeof config.email === 'string' ? config.email : null,
     ...readPrefs(config),
-    oauth_configured: Boolean(appConfig.google.clientId && appConfig.google.clientSecret),
+    oauth_configured: oauthConfigured(appConfig),
     connect_url: '/integrations/google/connect',
   };
 }

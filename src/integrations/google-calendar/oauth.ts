@@ -8,15 +8,14 @@ import type { StoredConfig } from '../../models/integration.js';
 import { findIntegration, getOrCreateIntegration, NOT_CONFIGURED, readSecret, secretState } from '../connector.js';
 import { PROVIDER, REQUIRED_SCOPE, SCOPES } from './config.js';
 import { consumeState, createState } from './oauthState.js';
-import { updateLockedConfig, withLockedRow } from './store.js';
+import { withLockedRow } from './store.js';
 import { mergeTokens } from './tokens.js';
 import type { GoogleDeps, TokenResponse } from './types.js';
 
 export const redirectUri = (config: Readonly<Config>) => `${config.baseUrl}/integrations/google/callback`;
-export const oauthConfigured = (config: Readonly<Config>) => Boolean(config.google.clientId && config.google.clientSecret);
 
 /** Config keys that belong to a connection (wiped on disconnect); everything else is a preference. */
-const CONNECTION_KEYS = ['access_token', 'refresh_token', 'token_expiry', 'email', 'needs_reconnect', 'connected_at', 'granted_scopes'];
+const CONNECTION_KEYS = ['access_token', 'refresh_token', 'token_expiry', 'email', 'needs_reconnect', 'connected_at'];
 
 export type ConnectOutcome = { ok: true; email: string | null } | { ok: false; error: string };
 
@@ -66,7 +65,7 @@ async function storeConnection(user: User, tokens: TokenResponse, email: string 
     if (!tokens.refresh_token && secretState(locked.config, 'refresh_token') !== 'set') {
       return { ok: false, error: 'Google sent no refresh token. Remove TimeTracker under myaccount.google.com/permissions and connect again.' };
     }
-    const config: StoredConfig = { ...mergeTokens(locked.config, tokens), email, granted_scopes: grantedScopes(tokens).join(' ') };
+    const config: StoredConfig = { ...mergeTokens(locked.config, tokens), email };
     delete config.needs_reconnect;
     config.connected_at ??= new Date().toISOString();
     await locked.update({ config, is_active: true, last_error: null }, { transaction: t });
@@ -101,14 +100,14 @@ export async function disconnect(deps: GoogleDeps, user: User): Promise<Disconne
   const token = stored.ok ? stored : readSecret(row.config, 'access_token');
   const res = token.ok ? await deps.client.revokeToken(token.value) : null;
   const revoked = res !== null && (res.ok || res.oauthError === 'invalid_token');
-  await updateLockedConfig(row.id, (config) => {
+  await withLockedRow(row.id, async (locked, transaction) => {
+    const config = { ...locked.config };
     for (const key of CONNECTION_KEYS) delete config[key];
-    return { config, is_active: false };
+    await locked.update({ config, is_active: false }, { transaction });
+    await deps.sequelize.query('DELETE FROM calendar_exports WHERE integration_id = $1', { bind: [row.id], transaction });
   });
-  await deps.sequelize.query('DELETE FROM calendar_exports WHERE integration_id = $1', { bind: [row.id] });
-  if (res && !res.ok && !revoked) logger.warn({ integrationId: row.id, error: res.error }, 'google revoke failed; tokens wiped locally');
-  const message = revoked || !res
-    ? 'Google Calendar disconnected'
-    : `Google Calendar disconnected here, but Google could not confirm the revocation (${res.ok ? '' : res.error}); remove access at myaccount.google.com/permissions`;
+  if (res === null || revoked) return { ok: true, revoked, message: 'Google Calendar disconnected' };
+  logger.warn({ integrationId: row.id, error: res.ok ? null : res.error }, 'google revoke failed; tokens wiped locally');
+  const message = 'Google Calendar disconnected here, but Google did not confirm the revocation; remove access at myaccount.google.com/permissions';
   return { ok: true, revoked, message };
 }

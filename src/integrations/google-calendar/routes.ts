@@ -8,9 +8,9 @@ import { sameOrigin } from '../../http/middleware/csrf.js';
 import type { AppContextExtras, AppState } from '../../http/types.js';
 import { findIntegration, NOT_CONFIGURED } from '../connector.js';
 import { authedConnectorRouter, registerUniformRoutes, type ConnectorRouter } from '../routes.js';
-import { PROVIDER, saveConfig, statusOf } from './config.js';
+import { oauthConfigured, PROVIDER, saveConfig, statusOf } from './config.js';
 import { notConfiguredPage } from './notConfiguredPage.js';
-import { authorizationUrl, completeConnection, disconnect, oauthConfigured, redirectUri } from './oauth.js';
+import { authorizationUrl, completeConnection, disconnect, redirectUri } from './oauth.js';
 import { randomToken } from './oauthState.js';
 import { syncIntegration } from './sync.js';
 import { testConnection } from './testConnection.js';
@@ -21,7 +21,7 @@ const CONNECTORS_PAGE = '/admin/pages/personal-connectors';
 
 /** A random nonce kept in the session; OAuth states are bound to its hash. */
 function sessionNonce(ctx: { session: unknown }, create: boolean): string | undefined {
-  const session = ctx.session as unknown as Record<string, unknown> | null;
+  const session = ctx.session as Record<string, unknown> | null;
   if (!session) return undefined;
   if (create && typeof session[NONCE_KEY] !== 'string') session[NONCE_KEY] = randomToken();
   return typeof session[NONCE_KEY] === 'string' ? session[NONCE_KEY] : undefined;

@@ -17,9 +17,9 @@ export async function withLockedRow<T>(rowId: number, fn: (row: Integration, t: 
 }
 
 /** Locks the row, computes a change from its current config, saves it, and returns the fresh row. */
-export async function updateLockedConfig(rowId: number, change: (config: StoredConfig, row: Integration) => RowChange): Promise<Integration | null> {
+export async function updateLockedConfig(rowId: number, change: (config: StoredConfig) => RowChange): Promise<Integration | null> {
   return withLockedRow(rowId, async (row, t) => {
-    await row.update(change({ ...row.config }, row), { transaction: t });
+    await row.update(change({ ...row.config }), { transaction: t });
     return row;
   });
 }

@@ -1,9 +1,9 @@
 // One sync of one integration row: import and/or export by `sync_direction`, with the outcome
-// written to last_sync_* (and config.last_sync_at). The /sync endpoint, the admin "Sync now"
-// action and the scheduled job all call syncIntegration().
+// written to last_sync_* and config.last_sync_at in one locked update. The /sync endpoint, the
+// admin "Sync now" action and the scheduled job all call syncIntegration().
 import { Integration, User } from '../../models/index.js';
 import type { SyncStatus } from '../../models/integration.js';
-import { NOT_CONFIGURED, recordSync } from '../connector.js';
+import { NOT_CONFIGURED } from '../connector.js';
 import { needsReconnect, readPrefs } from './config.js';
 import { exportEntries } from './export.js';
 import { importEvents, type ImportResult } from './import.js';
@@ -34,8 +34,13 @@ function statusOf(result: SyncResult): SyncStatus {
 async function finish(row: Integration, result: SyncResult): Promise<SyncResult> {
   const status = statusOf(result);
   const at = new Date();
-  await recordSync(row, status, result.errors.length ? result.errors.slice(0, 5).join('; ') : null, at);
-  await updateLockedConfig(row.id, (config) => ({ config: { ...config, last_sync_at: at.toISOString() } }));
+  const lastError = result.errors.length ? result.errors.slice(0, 5).join('; ').slice(0, 2000) : null;
+  await updateLockedConfig(row.id, (config) => ({
+    config: { ...config, last_sync_at: at.toISOString() },
+    last_sync_at: at,
+    last_sync_status: status,
+    last_error: lastError,
+  }));
   const ok = status !== 'error';
   return ok ? { ...result, ok } : { ...result, ok, error: result.errors[0] };
 }
