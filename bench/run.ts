@@ -1,0 +1,114 @@
+// `npm run bench` [--quick | BENCH_QUICK=1] [--only=1,3]: the six scenarios of docs/performance.md
+// against real server processes, embedded PostgreSQL and fake third parties, all on 127.0.0.1.
+// Writes bench/results/latest.json and bench/results/latest.md. Every run is bounded in time.
+import path from 'node:path';
+import type { BenchContext } from './lib/context.js';
+import { modeFor } from './lib/context.js';
+import { machineInfo, toMarkdown, writeReport, type BenchReport, type ScenarioMeta } from './lib/report.js';
+import { REPO_ROOT } from './lib/proc.js';
+import { configureLogger } from '../src/lib/logger.js';
+import { setupAppWorld, type AppWorld } from './scenarios/appWorld.js';
+import * as s1 from './scenarios/s1-webhook.js';
+import * as s2 from './scenarios/s2-routing.js';
+import * as s3 from './scenarios/s3-slack-status.js';
+import * as s4 from './scenarios/s4-timer-slack.js';
+import * as s5 from './scenarios/s5-google-sync.js';
+import * as s6 from './scenarios/s6-cold-start.js';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick') || ['1', 'true', 'yes'].includes(String(process.env.BENCH_QUICK ?? '').toLowerCase());
+const onlyArg = args.find((a) => a.startsWith('--only='));
+const only = onlyArg ? new Set(onlyArg.slice(7).split(',').map(Number)) : null;
+const selected = (id: number) => !only || only.has(id);
+/** Hard limit per scenario (full mode: load runs + seeding + start-ups, with margin). */
+const LIMIT_MS = quick ? 180_000 : 600_000;
+
+function withLimit<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    p.finally(() => clearTimeout(timer)),
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} exceeded ${ms / 1000} s`)), ms);
+    }),
+  ]);
+}
+
+async function main(): Promise<void> {
+  configureLogger({ level: 'warn' });
+  const started = new Date();
+  const t0 = Date.now();
+  const ctx: BenchContext = {
+    ...modeFor(quick),
+    runs: [],
+    targets: [],
+    log: (m) => process.stdout.write(`[bench +${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}\n`),
+  };
+  const report: BenchReport = {
+    startedAt: started.toISOString(),
+    finishedAt: '',
+    mode: quick ? 'quick' : 'full',
+    machine: machineInfo(),
+    scenarios: [],
+    runs: ctx.runs,
+    targets: ctx.targets,
+  };
+  ctx.log(`mode ${report.mode}: ${ctx.durationSec} s per load run, ${ctx.connections} connections`);
+
+  const scenario = async (m: Omit<ScenarioMeta, 'error' | 'seconds'>, fn: () => Promise<void>) => {
+    const entry: ScenarioMeta = { ...m };
+    report.scenarios.push(entry);
+    const s = Date.now();
+    try {
+      await withLimit(fn(), LIMIT_MS, `scenario ${m.id}`);
+    } catch (err) {
+      entry.error = err instanceof Error ? err.message.split('\n')[0].slice(0, 500) : String(err);
+      ctx.log(`scenario ${m.id} failed: ${entry.error}`);
+    }
+    entry.seconds = Math.round((Date.now() - s) / 1000);
+  };
+
+  if ([1, 2, 3, 4].some(selected)) {
+    let app: AppWorld | null = null;
+    try {
+      app = await withLimit(setupAppWorld(ctx), 120_000, 'setting up scenarios 1–4');
+    } catch (err) {
+      for (const m of [s1.meta, s3.meta, s2.meta, s4.meta].filter((x) => selected(x.id))) {
+        report.scenarios.push({ ...m, error: `setup failed: ${String((err as Error).message).split('\n')[0].slice(0, 400)}` });
+      }
+      ctx.log(`setup for scenarios 1–4 failed: ${(err as Error).message}`);
+    }
+    if (app) {
+      const a = app;
+      try {
+        if (selected(1)) await scenario(s1.meta, () => s1.run(ctx, a));
+        if (selected(3)) await scenario(s3.meta, () => s3.run(ctx, a));
+        if (selected(2)) await scenario(s2.meta, () => s2.run(ctx, a));
+        if (selected(4)) await scenario(s4.meta, () => s4.run(ctx, a));
+      } finally {
+        const serverLog = a.server.lines.filter((l) => /"level":(50|60)/.test(l)).slice(-5);
+        if (serverLog.length) ctx.log(`server errors (last ${serverLog.length}):\n${serverLog.join('\n')}`);
+        await a.world.close();
+      }
+    }
+  }
+  if (selected(5)) await scenario(s5.meta, () => s5.run(ctx));
+  if (selected(6)) await scenario(s6.meta, () => s6.run(ctx));
+
+  report.scenarios.sort((x, y) => x.id - y.id);
+  report.runs.sort((x, y) => x.scenario - y.scenario);
+  report.targets.sort((x, y) => x.scenario - y.scenario);
+  report.finishedAt = new Date().toISOString();
+  const out = writeReport(report, path.join(REPO_ROOT, 'bench/results'));
+  process.stdout.write(`\n${toMarkdown(report)}\nwrote ${path.relative(REPO_ROOT, out.json)} and ${path.relative(REPO_ROOT, out.md)}\n`);
+  const failed = report.targets.filter((t) => t.pass === false).length;
+  const broken = report.scenarios.filter((s) => s.error).length;
+  process.stdout.write(`${report.targets.filter((t) => t.pass).length} targets met, ${failed} missed, ${broken} scenario(s) could not run\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  },
+);
