@@ -18,7 +18,7 @@ export const hms = (s: number) => [Math.floor(s / 3600), Math.floor((s % 3600) /
 
 const Panel: React.FC<{ title: string; testId: string; children: React.ReactNode }> = ({ title, testId, children }) => (
   <Box variant="card" data-testid={testId} style={{ borderRadius: 8, flex: '1 1 280px', minWidth: 260 }}>
-    <H4 mb="lg">{title}</H4>
+    <H4 marginTop="0px" marginBottom="lg">{title}</H4>
     {children}
   </Box>
 );
@@ -124,7 +124,7 @@ const Dashboard: React.FC = () => {
   return (
     <Box variant="grey" data-testid="dashboard">
       <Box mb="xl">
-        <H2 mb="sm">{me ? `Hello, ${me.display_name}` : 'TimeTracker'}</H2>
+        <H2 marginTop="lg" marginBottom="sm">{me ? `Hello, ${me.display_name}` : 'TimeTracker'}</H2>
         <Text color="grey60">{new Date().toLocaleDateString(undefined, { weekday: 'long', day: 'numeric', month: 'long', timeZone: me?.timezone || undefined })}{me ? ` · ${me.timezone}` : ''}</Text>
       </Box>
       <Box flex flexDirection="row" flexWrap="wrap" style={{ gap: 24 }}>

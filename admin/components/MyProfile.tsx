@@ -43,7 +43,7 @@ const MyProfile: React.FC = () => {
   return (
     <Box variant="grey" data-testid="my-profile">
       <Box mb="xl" style={{ maxWidth: 960 }}>
-        <H2 mb="sm">My profile</H2>
+        <H2 marginTop="lg" marginBottom="sm">My profile</H2>
         <Text color="grey60">Your name, time zone and GitHub username. The time zone decides what “today” means for summaries and when the Slack daily summary is posted.</Text>
       </Box>
       <Box variant="card" style={{ borderRadius: 8, maxWidth: 960 }}>

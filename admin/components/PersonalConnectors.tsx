@@ -20,7 +20,7 @@ const PersonalConnectors: React.FC = () => {
   return (
     <Box variant="grey" data-testid="personal-connectors">
       <Box mb="xl" style={{ maxWidth: 960 }}>
-        <H2 mb="sm">Personal connectors</H2>
+        <H2 marginTop="lg" marginBottom="sm">Personal connectors</H2>
         <Text color="grey60">
           Connect your own GitHub, Google Calendar and Slack accounts. Each connector is optional and only acts for you;
           tokens and secrets are stored encrypted and are never shown again after you save them.

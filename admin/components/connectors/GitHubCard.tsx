@@ -33,7 +33,7 @@ function syncSummary(body: Record<string, unknown>): string {
 const WebhookSecret: React.FC<{ hasSecret: boolean; onRotated: () => void }> = ({ hasSecret, onRotated }) => {
   const [secret, setSecret] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
-  const { busy, result, run } = useActions();
+  const { busy, result, setResult, run } = useActions();
   const fetchSecret = (regenerate: boolean) =>
     run(regenerate ? 'regenerate' : 'reveal', async (): Promise<Result> => {
       const res = await apiPost<{ webhook_secret?: string }>('/api/integrations/github/webhook-secret', regenerate ? { regenerate: true } : {});
@@ -63,14 +63,14 @@ const WebhookSecret: React.FC<{ hasSecret: boolean; onRotated: () => void }> = (
           <Button type="button" size="sm" variant="text" onClick={() => setConfirming(false)}>Cancel</Button>
         </Box>
       ) : null}
-      <ResultLine result={result} testId="github-secret-result" />
+      <ResultLine result={result} testId="github-secret-result" onClose={() => setResult(null)} />
     </Box>
   );
 };
 
 const GitHubCard: React.FC<{ projects: ProjectOption[]; isAdmin: boolean }> = ({ projects, isAdmin }) => {
   const { status, setStatus, loadError, reload } = useStatus<GitHubStatus>(T);
-  const { busy, result, run } = useActions();
+  const { busy, result, setResult, run } = useActions();
   const { errors, clear, fromAnswer } = useFieldErrors(FIELDS);
   const [lastTest, setLastTest] = useState<Result | null>(null);
   const [form, setForm] = useState({ github_token: '', repo_owner: '', repo_name: '', default_project_id: '', auto_start_timer: false, label_filter: '' });
@@ -119,6 +119,7 @@ const GitHubCard: React.FC<{ projects: ProjectOption[]; isAdmin: boolean }> = ({
   const sync = () =>
     run('sync', async () => {
       const res = await apiPost('/api/integrations/github/sync', status?.id ? { integration_id: status.id } : {});
+      if (res.ok) setLastTest(null);
       await reload();
       return res.ok ? { kind: 'success', text: syncSummary(res.body) } : { kind: 'error', text: messageOf(res, 'Sync failed') };
     });
@@ -126,7 +127,7 @@ const GitHubCard: React.FC<{ projects: ProjectOption[]; isAdmin: boolean }> = ({
   const health = healthOf(status, loadError, lastTest);
   const hasToken = Boolean(status?.has_token ?? status?.has_github_token ?? status?.connected);
   return (
-    <Card testId="card-github" title="GitHub" icon="Github" health={health}
+    <Card testId="card-github" title="GitHub" icon="GitHub" health={health}
       intro="Turns issues of one repository into tasks of a project and, when an issue is assigned to you, can start your timer. Use a personal access token that can read the repository's issues.">
       {status ? <SyncLine status={status} testId="github" health={health} /> : null}
       <FieldGrid>
@@ -153,7 +154,7 @@ const GitHubCard: React.FC<{ projects: ProjectOption[]; isAdmin: boolean }> = ({
         <ActionButton testId="github-test" label="Test connection" busyLabel="Testing…" icon="Activity" busy={busy === 'test'} disabled={Boolean(busy) || !status?.id} onClick={() => void test()} />
         {isAdmin ? <ActionButton testId="github-sync" label="Sync now" busyLabel="Syncing…" icon="RefreshCw" busy={busy === 'sync'} disabled={Boolean(busy) || !status?.connected} onClick={() => void sync()} /> : null}
       </ButtonRow>
-      <ResultLine result={result} testId="github-result" />
+      <ResultLine result={result} testId="github-result" onClose={() => setResult(null)} />
       <Section title="Webhook">
         <Text variant="sm" color="grey60" mb="default">
           In the repository on GitHub: Settings → Webhooks → Add webhook. Payload URL below, content type <code>application/json</code>, the secret below, and the “Issues” event.

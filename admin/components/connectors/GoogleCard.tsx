@@ -86,6 +86,7 @@ const GoogleCard: React.FC<{ projects: ProjectOption[]; flash: Result | null }> 
   const sync = () =>
     run('sync', async () => {
       const res = await apiPost('/api/integrations/google/sync');
+      if (res.ok) setLastTest(null);
       await reload();
       return res.ok ? { kind: 'success', text: syncSummary(res.body) } : { kind: 'error', text: messageOf(res, 'Sync failed') };
     });
@@ -95,7 +96,9 @@ const GoogleCard: React.FC<{ projects: ProjectOption[]; flash: Result | null }> 
       const res = await apiPost('/integrations/google/disconnect');
       setLastTest(null);
       await reload();
-      return res.ok ? { kind: 'success', text: 'Google Calendar disconnected. Your preferences are kept.' } : { kind: 'error', text: messageOf(res, 'Could not disconnect') };
+      return res.ok
+        ? { kind: 'success', text: `${messageOf(res, 'Google Calendar disconnected')}. Your preferences are kept.` }
+        : { kind: 'error', text: messageOf(res, 'Could not disconnect') };
     });
 
   const connect = () => run('connect', async () => {
@@ -111,9 +114,8 @@ const GoogleCard: React.FC<{ projects: ProjectOption[]; flash: Result | null }> 
       intro="Imports finished calendar events as time entries and/or exports your time entries to your calendar. Syncs every 30 minutes, or now with Sync now.">
       {status ? <SyncLine status={status} testId="google" health={health} /> : null}
       {!oauthReady ? (
-        <MessageBox mb="xl" size="sm" variant="info" data-testid="google-oauth-missing">
-          Google OAuth is not configured on this server. An administrator must set GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET before anyone can connect a calendar.
-        </MessageBox>
+        <MessageBox mb="xl" size="sm" variant="warning" data-testid="google-oauth-missing"
+          message="Google OAuth is not configured on this server. An administrator must set GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET before anyone can connect a calendar." />
       ) : null}
       <Box flex flexDirection="row" alignItems="center" mb="xl" flexWrap="wrap" style={{ gap: 12 }}>
         {connected && !status?.needs_reconnect ? (
@@ -148,7 +150,7 @@ const GoogleCard: React.FC<{ projects: ProjectOption[]; flash: Result | null }> 
           <ActionButton testId="google-disconnect" label="Disconnect" busyLabel="Disconnecting…" icon="XCircle" danger busy={busy === 'disconnect'} disabled={Boolean(busy)} onClick={() => void disconnect()} />
         ) : null}
       </ButtonRow>
-      <ResultLine result={result} testId="google-result" />
+      <ResultLine result={result} testId="google-result" onClose={() => setResult(null)} />
     </Card>
   );
 };

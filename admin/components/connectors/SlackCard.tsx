@@ -26,7 +26,7 @@ const FIELDS = ['bot_token', 'signing_secret', 'channel_id', 'notify_on_start', 
 
 const SlackCard: React.FC = () => {
   const { status, setStatus, loadError, reload } = useStatus<SlackStatus>('slack');
-  const { busy, result, run } = useActions();
+  const { busy, result, setResult, run } = useActions();
   const { errors, clear, fromAnswer } = useFieldErrors(FIELDS);
   const [lastTest, setLastTest] = useState<Result | null>(null);
   const [form, setForm] = useState({
@@ -85,7 +85,7 @@ const SlackCard: React.FC = () => {
   return (
     <Card testId="card-slack" title="Slack" icon="Slack" health={health}
       intro="Posts to a channel when you start or stop a timer, sends an optional daily summary, and lets you run /tt start, stop, status and today from Slack.">
-      {status ? <SyncLine status={status} testId="slack" health={health} label="Last activity" /> : null}
+      {status ? <SyncLine status={status} testId="slack" health={health} /> : null}
       <FieldGrid>
         <SecretField id="bot_token" label="Bot token (xoxb-…)" isSet={hasBotToken} value={form.bot_token} onChange={(v) => set({ bot_token: v })} error={errors.bot_token} />
         <SecretField id="signing_secret" label="Signing secret" isSet={Boolean(status?.has_signing_secret)} value={form.signing_secret} onChange={(v) => set({ signing_secret: v })} error={errors.signing_secret} />
@@ -106,17 +106,17 @@ const SlackCard: React.FC = () => {
           </Field>
         </FieldGrid>
       </Section>
+      <ButtonRow>
+        <ActionButton testId="slack-save" label="Save" busyLabel="Saving…" icon="Save" primary busy={busy === 'save'} disabled={Boolean(busy)} onClick={() => void save()} />
+        <ActionButton testId="slack-test" label="Send test message" busyLabel="Sending…" icon="Send" busy={busy === 'test'} disabled={Boolean(busy) || !status?.id} onClick={() => void test()} />
+      </ButtonRow>
+      <ResultLine result={result} testId="slack-result" onClose={() => setResult(null)} />
       <Section title="Events URL">
         <Text variant="sm" color="grey60" mb="default">
           Use this as the Request URL of the /tt slash command (and for Event Subscriptions) in your Slack app. The README has an app manifest.
         </Text>
         <CopyValue testId="slack-events-url" value={status?.events_url ?? null} placeholder="available once the Slack connector is enabled on this server" />
       </Section>
-      <ButtonRow>
-        <ActionButton testId="slack-save" label="Save" busyLabel="Saving…" icon="Save" primary busy={busy === 'save'} disabled={Boolean(busy)} onClick={() => void save()} />
-        <ActionButton testId="slack-test" label="Send test message" busyLabel="Sending…" icon="Send" busy={busy === 'test'} disabled={Boolean(busy) || !status?.id} onClick={() => void test()} />
-      </ButtonRow>
-      <ResultLine result={result} testId="slack-result" />
     </Card>
   );
 };

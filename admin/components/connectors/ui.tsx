@@ -50,27 +50,28 @@ export const Card: React.FC<{ testId: string; title: string; icon: string; intro
   <Box variant="card" mb="xl" data-testid={testId} style={{ borderRadius: 8, maxWidth: 960 }}>
     <Box flex flexDirection="row" alignItems="center" justifyContent="space-between" mb="sm">
       <Box flex flexDirection="row" alignItems="center">
-        <Icon icon={icon} size={20} mr="default" />
-        <H3 mb="0px">{title}</H3>
+        <Icon icon={icon} size={24} mr="default" />
+        <H3 marginTop="0px" marginBottom="0px">{title}</H3>
       </Box>
       <StatusBadge health={health} testId={`${testId}-badge`} />
     </Box>
-    <Text color="grey60" mb="xl" style={{ maxWidth: 720 }}>{intro}</Text>
+    <Text color="grey60" mb="lg" style={{ maxWidth: 720 }}>{intro}</Text>
     {health.state === 'loading' ? <Loader /> : children}
   </Box>
 );
 
 /** The "last synced" line plus the last error when there is one. */
 export const SyncLine: React.FC<{ status: SyncInfo; testId: string; health: Health; label?: string }> = ({ status, testId, health, label = 'Last synced' }) => (
-  <Box mb="xl" data-testid={`${testId}-sync`}>
-    <Text variant="sm" color="grey80">
-      <strong>{label}:</strong> {formatWhen(status.last_sync_at)}
-      {status.last_sync_status ? ` · ${status.last_sync_status}` : ''}
-    </Text>
+  <Box mb="lg" data-testid={`${testId}-last-sync`}>
+    {'last_sync_at' in status ? (
+      <Text variant="sm" color="grey80">
+        <strong>{label}:</strong> {formatWhen(status.last_sync_at)}
+        {status.last_sync_status ? ` · ${status.last_sync_status}` : ''}
+      </Text>
+    ) : null}
     {health.state === 'error' || health.state === 'reconnect' ? (
-      <MessageBox mt="default" size="sm" variant={health.state === 'reconnect' ? 'warning' : 'danger'} data-testid={`${testId}-error`}>
-        {health.detail || status.last_error || 'Something went wrong.'}
-      </MessageBox>
+      <MessageBox mt="default" size="sm" variant={health.state === 'reconnect' ? 'warning' : 'danger'} data-testid={`${testId}-error`}
+        message={health.detail || status.last_error || (health.state === 'reconnect' ? 'Google needs you to sign in again.' : 'Something went wrong.')} />
     ) : null}
   </Box>
 );
@@ -78,13 +79,16 @@ export const SyncLine: React.FC<{ status: SyncInfo; testId: string; health: Heal
 /** Two columns on wide screens, one on narrow ones. */
 export const FieldGrid = styled.div`
   display: grid;
-  grid-template-columns: repeat(auto-fit, minmax(260px, 1fr));
-  column-gap: 24px;
-  margin-bottom: 8px;
+  grid-template-columns: repeat(2, minmax(0, 1fr));
+  column-gap: 32px;
+  align-items: start;
+  @media (max-width: 900px) {
+    grid-template-columns: minmax(0, 1fr);
+  }
 `;
 
 export const Section: React.FC<{ title: string; children: React.ReactNode }> = ({ title, children }) => (
-  <Box mb="lg" pt="lg" style={{ borderTop: '1px solid #EEEEEF' }}>
+  <Box mt="xl" mb="lg" pt="xl" style={{ borderTop: '1px solid #EEEEEF' }}>
     <Text fontWeight="bold" mb="default">{title}</Text>
     {children}
   </Box>
@@ -120,8 +124,9 @@ export const SecretField: React.FC<{ id: string; label: string; isSet: boolean; 
 const NativeSelect = styled.select`
   ${InputCSS};
   width: 100%;
-  padding: 8px 10px;
-  height: 40px;
+  padding: 4px 8px;
+  height: 34px;
+  font-size: 14px;
   background: white;
 `;
 
@@ -154,7 +159,7 @@ export const CheckField: React.FC<{ id: string; label: string; checked: boolean;
 export const ActionButton: React.FC<{ testId: string; label: string; busyLabel: string; busy: boolean; disabled?: boolean; primary?: boolean; danger?: boolean; icon?: string; onClick: () => void }> = ({
   testId, label, busyLabel, busy, disabled, primary, danger, icon, onClick,
 }) => (
-  <Button type="button" data-testid={testId} variant={primary ? 'contained' : 'outlined'} color={danger ? 'danger' : 'primary'} size="sm" mr="default" mb="default"
+  <Button type="button" data-testid={testId} variant={primary ? 'contained' : 'outlined'} color={danger ? 'danger' : 'primary'}
     disabled={busy || disabled} aria-busy={busy} onClick={onClick}>
     {busy ? <Icon icon="Loader" spin /> : icon ? <Icon icon={icon} /> : null}
     {busy ? busyLabel : label}
@@ -162,16 +167,15 @@ export const ActionButton: React.FC<{ testId: string; label: string; busyLabel: 
 );
 
 export const ButtonRow: React.FC<{ children: React.ReactNode }> = ({ children }) => (
-  <Box flex flexDirection="row" flexWrap="wrap" alignItems="center" mt="default">{children}</Box>
+  <Box flex flexDirection="row" flexWrap="wrap" alignItems="center" mt="default" style={{ gap: 8 }}>{children}</Box>
 );
 
 export type Result = { kind: 'success' | 'error' | 'info'; text: string };
 
-export const ResultLine: React.FC<{ result: Result | null; testId: string }> = ({ result, testId }) =>
+export const ResultLine: React.FC<{ result: Result | null; testId: string; onClose?: () => void }> = ({ result, testId, onClose }) =>
   result ? (
-    <MessageBox mt="default" size="sm" variant={result.kind === 'error' ? 'danger' : result.kind} data-testid={testId} data-kind={result.kind} role="status">
-      {result.text}
-    </MessageBox>
+    <MessageBox mt="default" size="sm" variant={result.kind === 'error' ? 'danger' : result.kind} data-testid={testId} data-kind={result.kind} role="status"
+      message={result.text} onCloseClick={onClose} />
   ) : null;
 
 const Mono = styled.code`
@@ -198,7 +202,7 @@ export const CopyValue: React.FC<{ testId: string; value: string | null; placeho
   return (
     <Box flex flexDirection="row" alignItems="center" flexWrap="wrap" style={{ gap: 8 }}>
       <Mono data-testid={testId}>{value ?? placeholder ?? ''}</Mono>
-      <Button type="button" size="sm" variant="outlined" disabled={!value} onClick={onCopy} data-testid={`${testId}-copy`}>
+      <Button type="button" variant="outlined" disabled={!value} onClick={onCopy} data-testid={`${testId}-copy`}>
         <Icon icon={copied === 'yes' ? 'Check' : 'Copy'} />
         {copied === 'yes' ? 'Copied' : copied === 'no' ? 'Copy failed' : 'Copy'}
       </Button>

@@ -1,0 +1,49 @@
+// One in-process app and one Chromium per browser suite, plus small waiting helpers (playwright-core
+// has no `expect`): every wait fails with the text that was actually on the page.
+import { expect } from 'chai';
+import type { Locator } from 'playwright-core';
+import { startTestServer, type TestServer } from '../../support/server.js';
+import { launchBrowser, requireChromium, SUITE_TIMEOUT, type Browser } from './browser.js';
+
+export interface BrowserSuite {
+  srv: TestServer;
+  browser: Browser;
+}
+
+/** Registers before/after hooks; the returned object is filled in `before`. */
+export function browserSuite(opts: { env?: Record<string, string> } = {}): BrowserSuite {
+  const suite = {} as BrowserSuite;
+  before(async function () {
+    this.timeout(SUITE_TIMEOUT);
+    requireChromium(this);
+    suite.srv = await startTestServer({ env: opts.env });
+    suite.browser = await launchBrowser();
+  });
+  after(async function () {
+    this.timeout(60_000);
+    await suite.browser?.close();
+    await suite.srv?.close();
+  });
+  return suite;
+}
+
+/** Waits until `locator` contains `text`; on timeout fails with what it did contain. */
+export async function waitForText(locator: Locator, text: string | RegExp, timeout = 10_000): Promise<void> {
+  try {
+    await locator.filter({ hasText: text }).first().waitFor({ state: 'visible', timeout });
+  } catch {
+    const actual = (await locator.count()) ? await locator.first().innerText().catch(() => '(unreadable)') : '(element not found)';
+    expect.fail(`expected ${locator} to contain ${String(text)}; it contained: ${actual}`);
+  }
+}
+
+/** Waits for a status badge (`data-state`) and returns its text. */
+export async function waitForBadge(badge: Locator, state: 'connected' | 'not_connected' | 'reconnect' | 'error', timeout = 10_000): Promise<string> {
+  try {
+    await badge.and(badge.page().locator(`[data-state="${state}"]`)).waitFor({ timeout });
+  } catch {
+    const actual = (await badge.count()) ? `${await badge.getAttribute('data-state')} "${await badge.innerText()}"` : '(badge not found)';
+    expect.fail(`expected ${badge} to be ${state}; it was ${actual}`);
+  }
+  return badge.innerText();
+}
