@@ -60,35 +60,31 @@ const schema = z
     GOOGLE_CALENDAR_API_URL: url.default('https://www.googleapis.com/calendar/v3'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     JOBS_ENABLED: bool.default('true'),
-  })
-  .superRefine((env, ctx) => {
-    if (Boolean(env.GOOGLE_CLIENT_ID) !== Boolean(env.GOOGLE_CLIENT_SECRET)) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        path: [env.GOOGLE_CLIENT_ID ? 'GOOGLE_CLIENT_SECRET' : 'GOOGLE_CLIENT_ID'],
-        message: 'GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET must be set together',
-      });
-    }
-    if (Boolean(env.ADMIN_EMAIL) !== Boolean(env.ADMIN_PASSWORD)) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        path: [env.ADMIN_EMAIL ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL'],
-        message: 'ADMIN_EMAIL and ADMIN_PASSWORD must be set together',
-      });
-    }
-    if (env.NODE_ENV === 'production') {
-      if (!env.SESSION_SECRET) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['SESSION_SECRET'], message: 'is required in production' });
-      }
-      if (!env.SETTINGS_ENCRYPTION_KEY) {
-        ctx.addIssue({
-          code: z.ZodIssueCode.custom,
-          path: ['SETTINGS_ENCRYPTION_KEY'],
-          message: 'is required in production (generate one with: node -e "console.log(require(\'crypto\').randomBytes(32).toString(\'base64\'))")',
-        });
-      }
-    }
   });
+
+/**
+ * Rules between variables. Checked on the raw values, next to the per-variable schema, so a bad
+ * PORT never hides a missing production secret: every problem is listed at once.
+ */
+function relationProblems(env: Record<string, string | undefined>): string[] {
+  const set = (k: string) => Boolean(env[k]?.trim());
+  const problems: string[] = [];
+  if (set('GOOGLE_CLIENT_ID') !== set('GOOGLE_CLIENT_SECRET')) {
+    problems.push(`${set('GOOGLE_CLIENT_ID') ? 'GOOGLE_CLIENT_SECRET' : 'GOOGLE_CLIENT_ID'}: GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET must be set together`);
+  }
+  if (set('ADMIN_EMAIL') !== set('ADMIN_PASSWORD')) {
+    problems.push(`${set('ADMIN_EMAIL') ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL'}: ADMIN_EMAIL and ADMIN_PASSWORD must be set together`);
+  }
+  if (env.NODE_ENV?.trim() === 'production') {
+    if (!set('SESSION_SECRET')) problems.push('SESSION_SECRET: is required in production');
+    if (!set('SETTINGS_ENCRYPTION_KEY')) {
+      problems.push(
+        'SETTINGS_ENCRYPTION_KEY: is required in production (generate one with: node -e "console.log(require(\'crypto\').randomBytes(32).toString(\'base64\'))")',
+      );
+    }
+  }
+  return problems;
+}
 
 export interface Config {
   nodeEnv: 'development' | 'production' | 'test';
@@ -120,9 +116,11 @@ export class ConfigError extends Error {
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Readonly<Config> {
   const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`));
-  }
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`)),
+    ...relationProblems(env),
+  ];
+  if (!parsed.success || problems.length) throw new ConfigError(problems);
   const e = parsed.data;
   return Object.freeze({
     nodeEnv: e.NODE_ENV,

@@ -5,6 +5,7 @@ import type { Sequelize } from 'sequelize';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
 import { connectDatabase } from './db/connect.js';
+import type { EmbeddedDatabase } from './db/embedded.js';
 import { migrateUp } from './db/migrator.js';
 import { createSequelize } from './db/sequelize.js';
 import { events } from './events.js';
@@ -32,6 +33,22 @@ export async function startRuntime(config: Readonly<Config>): Promise<Runtime> {
   setKeyring(new Keyring(secrets.encryptionKeys));
   const { url: dbUrl, embedded } = await connectDatabase(config);
   const sequelize = createSequelize(dbUrl);
+  try {
+    return await serve(config, secrets.sessionSecret, sequelize, embedded);
+  } catch (err) {
+    // A failed start (migration error, port in use) must not leave the embedded server running.
+    await sequelize.close().catch(() => undefined);
+    await embedded?.stop().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function serve(
+  config: Readonly<Config>,
+  sessionSecret: string,
+  sequelize: Sequelize,
+  embedded: EmbeddedDatabase | null,
+): Promise<Runtime> {
   initModels(sequelize);
   const applied = await migrateUp(sequelize);
   if (applied.length) logger.info({ applied }, 'migrations applied');
@@ -40,7 +57,7 @@ export async function startRuntime(config: Readonly<Config>): Promise<Runtime> {
   let shuttingDown = false;
   const deps = { config, sequelize };
   for (const c of connectors) c.subscribe?.(events, deps);
-  const { app } = await createApp({ config, sequelize, sessionSecret: secrets.sessionSecret, isShuttingDown: () => shuttingDown });
+  const { app } = await createApp({ config, sequelize, sessionSecret, isShuttingDown: () => shuttingDown });
   const server = http.createServer(app.callback());
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {

@@ -46,6 +46,11 @@ describe('config', () => {
     expect(err!.message).to.match(/Invalid configuration:\n {2}- PORT: .*\n {2}- LOG_LEVEL: /);
   });
 
+  it('lists problems between variables next to problems of single variables', () => {
+    const problems = problemsOf({ NODE_ENV: 'production', PORT: 'abc', GOOGLE_CLIENT_ID: 'id' });
+    expect(problems.map((p) => p.split(':')[0])).to.have.members(['PORT', 'SESSION_SECRET', 'SETTINGS_ENCRYPTION_KEY', 'GOOGLE_CLIENT_SECRET']);
+  });
+
   it('production refuses to start without SESSION_SECRET and SETTINGS_ENCRYPTION_KEY (both named)', () => {
     const problems = problemsOf({ NODE_ENV: 'production' });
     expect(problems.some((p) => p.startsWith('SESSION_SECRET: is required in production'))).to.equal(true);
