@@ -1,5 +1,6 @@
 // Runs connector work in its own process, the way a server instance would, and prints one JSON line:
-//   job <name>          one tick of a registered job through the real Scheduler (locks, job_runs)
+//   job <name> [tick]   one tick of a registered job through the real Scheduler (locks, job_runs);
+//                       `tick` (ISO time) lets two processes fire the same tick, as two instances do
 //   google-sequential   syncIntegration() for the given integration ids, one after another
 // Environment: the server's own variables (DATABASE_URL, SETTINGS_ENCRYPTION_KEY, GOOGLE_*, ...).
 import { loadConfig } from '../src/config.js';
@@ -26,7 +27,7 @@ async function main(): Promise<void> {
   if (mode === 'job') {
     const scheduler = new Scheduler(sequelize);
     for (const c of connectors) for (const job of c.jobs?.(deps) ?? []) scheduler.register(job);
-    result = await scheduler.runTick(rest[0]);
+    result = await scheduler.runTick(rest[0], rest[1] ? new Date(rest[1]) : new Date());
   } else if (mode === 'google-sequential') {
     const google = { ...deps, client: createGoogleClient(config.google) };
     let ok = 0;

@@ -5,6 +5,7 @@ import crypto from 'node:crypto';
 import type { Sequelize } from 'sequelize';
 import { QueryTypes } from 'sequelize';
 import { generateKey, Keyring } from '../../src/lib/secrets.js';
+import { hashPassword } from '../../src/services/passwords.js';
 import { ApiClient } from './client.js';
 import { openDatabase, startCluster, tempDir, type Cluster } from './cluster.js';
 import { FakeGitHub } from './fakes/github.js';
@@ -84,6 +85,7 @@ export async function createWorld(opts: { databaseUrl?: string } = {}): Promise<
       return server;
     },
     async admin(server = servers[0]) {
+      await seedAdmin(db);
       const c = new ApiClient(server.url);
       await c.login(ADMIN_EMAIL, ADMIN_PASSWORD);
       return c;
@@ -96,6 +98,17 @@ export async function createWorld(opts: { databaseUrl?: string } = {}): Promise<
     },
   };
   return world;
+}
+
+/** The admin account of ADMIN_EMAIL, (re)created with SQL when a test emptied the tables. */
+let adminHash: Promise<string> | undefined;
+export async function seedAdmin(db: Sequelize): Promise<void> {
+  const hash = await (adminHash ??= hashPassword(ADMIN_PASSWORD));
+  await db.query(
+    `INSERT INTO users (username, email, password_hash, role) VALUES ('benchadmin', $1, $2, 'admin')
+     ON CONFLICT DO NOTHING`,
+    { bind: [ADMIN_EMAIL, hash] },
+  );
 }
 
 export interface Owner {

@@ -7,8 +7,7 @@
 import { QueryTypes } from 'sequelize';
 import type { BenchContext } from '../lib/context.js';
 import { ratio } from '../lib/context.js';
-import { REPO_ROOT, spawnProc } from '../lib/proc.js';
-import { RssSampler } from '../lib/rss.js';
+import { runJobProcess } from '../lib/jobRunner.js';
 import { addMembers, count, insertIntegrations, insertUsers } from '../lib/seed.js';
 import { connectGoogle, createOwner, createWorld, storedConfig, type World } from '../lib/world.js';
 
@@ -21,24 +20,6 @@ export const meta = {
 };
 
 const EXPIRED = '2000-01-01T00:00:00.000Z';
-
-async function runJobProcess(world: World, args: string[]): Promise<{ ms: number; result: unknown; hwmMb: number | null; peakMb: number | null }> {
-  const proc = spawnProc(process.execPath, ['--import', 'tsx', 'bench/job-runner.ts', ...args], {
-    env: { ...world.serverEnv(), DATABASE_URL: world.dbUrl, LOG_LEVEL: 'error' },
-    cwd: REPO_ROOT,
-  });
-  const sampler = new RssSampler(proc.pid).start();
-  const exit = await Promise.race([proc.exited, new Promise<null>((r) => setTimeout(() => r(null), 540_000))]);
-  const rss = sampler.stop();
-  if (!exit) {
-    await proc.kill();
-    throw new Error('job runner did not finish within 540 s');
-  }
-  const line = proc.lines.find((l) => l.startsWith('{"mode"'));
-  if (exit.code !== 0 || !line) throw new Error(`job runner failed (${exit.code}): ${proc.output().slice(-1500).replace(/\s+/g, " ")}`);
-  const out = JSON.parse(line) as { ms: number; result: unknown };
-  return { ...out, hwmMb: rss.hwmMb, peakMb: rss.peakRssMb };
-}
 
 async function seedUsers(ctx: BenchContext, world: World): Promise<number[]> {
   const server = await world.startServer();

@@ -1,0 +1,151 @@
+// Two real app instances (separate processes, schedulers on) on one PostgreSQL database.
+import { expect } from 'chai';
+import crypto from 'node:crypto';
+import { ApiClient } from '../../bench/lib/client.js';
+import { runJobProcess } from '../../bench/lib/jobRunner.js';
+import type { ServerProc } from '../../bench/lib/proc.js';
+import { addMembers, insertIntegrations, insertUsers, PASSWORD } from '../../bench/lib/seed.js';
+import { issuePayload, signedGithubDelivery } from '../../bench/lib/signing.js';
+import { configureGithub, configureSlack, connectGoogle, createOwner, storedConfig, type World } from '../../bench/lib/world.js';
+import { num, rows, sharedWorld, waitFor } from './support/helpers.js';
+
+describe('reliability: two app instances on one database', function () {
+  this.timeout(180_000);
+  let world: World;
+  let a: ServerProc;
+  let b: ServerProc;
+
+  before(async function () {
+    this.timeout(120_000);
+    world = await sharedWorld();
+    a = await world.startServer({ JOBS_ENABLED: 'true' });
+    b = await world.startServer({ JOBS_ENABLED: 'true' });
+  });
+
+  after(async function () {
+    this.timeout(60_000);
+    await world?.close();
+  });
+
+  it('serves a session created on one instance on the other', async () => {
+    const owner = await createOwner(await world.admin(a), 'sessionuser');
+    const onB = owner.client.withBase(b.url);
+    expect((await onB.get('/api/auth/me')).status).to.equal(200);
+    expect((await onB.post('/api/timer/start', { project_id: owner.projectId })).status).to.equal(201);
+    const status = await owner.client.get('/api/timer/status');
+    expect(status.body).to.include({ ok: true, active: true });
+    expect((await owner.client.post('/api/auth/logout', {})).status).to.equal(200);
+    expect((await onB.get('/api/auth/me')).status).to.equal(401);
+  });
+
+  it('creates each GitHub task once when deliveries, redeliveries and a sync are spread across both', async () => {
+    const admin = await world.admin(a);
+    const owner = await createOwner(admin, 'ghowner');
+    const gh = await configureGithub(owner, 'acme/widgets');
+    const issues = 60;
+    world.github.repos.set('acme/widgets', Array.from({ length: issues }, (_, i) => ({ number: i + 1, title: `Issue ${i + 1}`, labels: ['bug'] })));
+    const integrationId = (await rows<{ id: number }>(world.db, "SELECT id FROM integrations WHERE provider = 'github_connector'"))[0].id;
+    const send = (server: ServerProc, n: number, deliveryId: string) => {
+      const d = signedGithubDelivery('issues', issuePayload({ number: n, repo: gh.repo }), gh.webhookSecret, deliveryId);
+      return fetch(`${server.url}/api/integrations/github/webhook`, { method: 'POST', headers: d.headers, body: d.body }).then(async (r) => ({ status: r.status, body: await r.json() }));
+    };
+    const work: Array<Promise<{ status: number; body: any }>> = [];
+    const sync = admin.withBase(b.url).post('/api/integrations/github/sync', { integration_id: integrationId });
+    for (let n = 1; n <= issues; n++) {
+      const first = crypto.randomUUID();
+      work.push(send(a, n, first), send(b, n, first)); // GitHub redelivering one delivery to both instances
+      work.push(send(n % 2 ? a : b, n, crypto.randomUUID())); // a second delivery of the same issue
+    }
+    const answers = await Promise.all(work);
+    const synced = await sync;
+    expect(answers.filter((x) => x.status !== 200), JSON.stringify(answers.find((x) => x.status !== 200))).to.have.length(0);
+    expect(answers.filter((x) => x.body.duplicate === true)).to.have.length(issues);
+    expect(synced.status, synced.text).to.equal(200);
+    expect(await num(world.db, 'SELECT count(*) AS n FROM tasks WHERE project_id = $1', [owner.projectId])).to.equal(issues);
+    expect(await num(world.db, 'SELECT count(DISTINCT external_ref) AS n FROM tasks WHERE project_id = $1', [owner.projectId])).to.equal(issues);
+    expect(await num(world.db, "SELECT count(*) AS n FROM webhook_deliveries WHERE provider = 'github_connector'")).to.equal(issues * 2);
+  });
+
+  it('sends each outbox message once while both instances drain the outbox', async () => {
+    const owner = await createOwner(await world.admin(a), 'slackowner');
+    const slack = await configureSlack(owner, 'U0RELOWNER', { notify_on_start: false, notify_on_stop: false });
+    const shape = await storedConfig(world.db, 'slack_connector', owner.userId);
+    const users = 12;
+    const ids = await insertUsers(world.db, Array.from({ length: users }, (_, i) => ({ username: `notify${i}`, full_name: `Notify User ${i}` })));
+    await addMembers(world.db, ids.map((user_id) => ({ project_id: owner.projectId, user_id })));
+    await insertIntegrations(world.db, world.keyring, 'slack_connector', 'Slack', ids.map((userId, i) => ({
+      userId,
+      config: { ...shape, channel_id: `C0REL${i}`, linked_slack_user_id: `U0REL${i}`, notify_on_start: true, notify_on_stop: true },
+      secrets: { bot_token: slack.botToken, signing_secret: slack.signingSecret },
+    })));
+    world.slack.resetStats();
+    world.slack.messages.length = 0;
+    await Promise.all(ids.map(async (_, i) => {
+      const c = new ApiClient(i % 2 ? a.url : b.url);
+      await c.login(`notify${i}@example.test`, PASSWORD);
+      expect((await c.post('/api/timer/start', { project_id: owner.projectId })).status).to.equal(201);
+      expect((await c.withBase(i % 2 ? b.url : a.url).post('/api/timer/stop', {})).status).to.equal(200);
+    }));
+    const expected = users * 2;
+    await waitFor(async () => (await num(world.db, "SELECT count(*) AS n FROM outbox_messages WHERE status = 'sent'")) === expected, 60_000, 'all messages sent');
+    await new Promise((r) => setTimeout(r, 6_000)); // another outbox tick on both instances
+    const texts = world.slack.messages.map((m) => `${m.channel} ${m.text.split('\n')[0]}`);
+    expect(texts).to.have.length(expected);
+    expect(new Set(texts).size).to.equal(expected);
+    const senders = await rows<{ n: string }>(world.db, "SELECT count(*) AS n FROM outbox_messages WHERE attempts <> 1 OR status <> 'sent'");
+    expect(Number(senders[0].n)).to.equal(0);
+  });
+
+  it('runs each job tick once when both instances fire the same tick', async () => {
+    const admin = await world.admin(a);
+    // Google: one user connected through OAuth, 20 more rows of the same shape; tokens expired.
+    const owner = await createOwner(admin, 'gcalowner');
+    await connectGoogle(owner);
+    const shape = await storedConfig(world.db, 'google_calendar_connector', owner.userId);
+    const gids = await insertUsers(world.db, Array.from({ length: 20 }, (_, i) => ({ username: `gcal${i}` })));
+    await addMembers(world.db, gids.map((user_id) => ({ project_id: owner.projectId, user_id })));
+    await insertIntegrations(world.db, world.keyring, 'google_calendar_connector', 'Google Calendar', gids.map((userId, i) => ({
+      userId,
+      config: { ...shape, token_expiry: '2000-01-01T00:00:00.000Z' },
+      secrets: { access_token: `ya29.rel-${i}`, refresh_token: `1//rel-refresh-${i}` },
+    })));
+    await world.db.query(`UPDATE integrations SET config = jsonb_set(config, '{token_expiry}', '"2000-01-01T00:00:00.000Z"') WHERE provider = 'google_calendar_connector'`);
+    // Slack daily summary due now for 10 users.
+    const slackOwner = await createOwner(admin, 'summaryowner');
+    const slack = await configureSlack(slackOwner, 'U0SUMOWNER', { daily_summary: false });
+    const sshape = await storedConfig(world.db, 'slack_connector', slackOwner.userId);
+    const now = new Date();
+    const passed = now.getUTCHours() >= 1 ? new Date(now.getTime() - 3_600_000).toISOString().slice(11, 16) : '00:00';
+    const sids = await insertUsers(world.db, Array.from({ length: 10 }, (_, i) => ({ username: `summary${i}` })));
+    await insertIntegrations(world.db, world.keyring, 'slack_connector', 'Slack', sids.map((userId, i) => ({
+      userId,
+      config: { ...sshape, channel_id: `C0SUM${i}`, linked_slack_user_id: `U0SUM${i}`, daily_summary: true, daily_summary_time: passed },
+      secrets: { bot_token: slack.botToken, signing_secret: slack.signingSecret },
+    })));
+
+    world.google.resetStats();
+    world.google.tokenCalls = 0;
+    const tick = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString();
+    const runs = await Promise.all([
+      runJobProcess(world, ['job', 'google_calendar_sync', tick], { timeoutMs: 90_000 }),
+      runJobProcess(world, ['job', 'google_calendar_sync', tick], { timeoutMs: 90_000 }),
+      runJobProcess(world, ['job', 'slack_daily_summary', tick], { timeoutMs: 90_000 }),
+      runJobProcess(world, ['job', 'slack_daily_summary', tick], { timeoutMs: 90_000 }),
+    ]);
+    const outcomes = runs.map((r) => r.result);
+    expect(outcomes.slice(0, 2).filter((o) => o === 'ran'), `google: ${outcomes}`).to.have.length(1);
+    expect(outcomes.slice(2).filter((o) => o === 'ran'), `summary: ${outcomes}`).to.have.length(1);
+    expect(world.google.tokenCalls, 'one token refresh per row').to.equal(21);
+    expect(await num(world.db, "SELECT count(*) AS n FROM time_entries WHERE source = 'google_calendar'")).to.equal(21 * world.google.eventsPerUser);
+    expect(await num(world.db, "SELECT count(*) AS n FROM outbox_messages WHERE kind = 'daily_summary'")).to.equal(10);
+    // The next tick runs again, yet posts no second summary for the same local date.
+    const next = new Date(Date.parse(tick) + 300_000).toISOString();
+    const again = await Promise.all([
+      runJobProcess(world, ['job', 'slack_daily_summary', next], { timeoutMs: 90_000 }),
+      runJobProcess(world, ['job', 'slack_daily_summary', next], { timeoutMs: 90_000 }),
+    ]);
+    expect(again.map((r) => r.result).filter((o) => o === 'ran')).to.have.length(1);
+    expect(await num(world.db, "SELECT count(*) AS n FROM outbox_messages WHERE kind = 'daily_summary'")).to.equal(10);
+    expect(await num(world.db, "SELECT count(*) AS n FROM job_runs WHERE tick_at = $1", [tick])).to.equal(2);
+  });
+});
