@@ -159,8 +159,8 @@ describe('Slack daily summary', () => {
       await enqueueDailySummaries(iso('2025-06-10T09:10:00Z'));
       const posted: PostedMessage[] = [];
       slackAccepts(posted, { times: 2 });
-      await deliverDueMessages({ apiUrl: SLACK_API });
-      await deliverDueMessages({ apiUrl: SLACK_API, now: new Date(Date.now() + 5000) });
+      await deliverDueMessages({ apiUrl: SLACK_API, now: new Date(Date.now() + 1000) });
+      await deliverDueMessages({ apiUrl: SLACK_API, now: new Date(Date.now() + 6000) });
       expect(posted.map((p) => [p.channel, p.text])).to.deep.equal([['C0TOKYO', summaryText('Tomo Tokyo', 0, 0)]]);
     });
   });
