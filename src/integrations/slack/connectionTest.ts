@@ -18,5 +18,7 @@ export async function testSlackConnection(row: Integration, deps: Pick<Connector
   const res = await postMessage({ apiUrl: deps.config.slackApiUrl, token: token.value }, channel, TEST_MESSAGE);
   if (!res.ok) return { ok: false, message: res.error };
   await learnTeam({ id: row.id, user_id: row.user_id, is_active: row.is_active, config: row.config }, res.team);
+  // A working connection clears an earlier delivery error shown in the admin panel.
+  if (row.last_error) await row.update({ last_error: null });
   return { ok: true, message: `Test message sent to ${channel}.` };
 }

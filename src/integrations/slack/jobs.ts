@@ -2,11 +2,12 @@
 //  - slack_outbox: every 5 s, drains due outbox messages. It claims rows itself (FOR UPDATE SKIP
 //    LOCKED + lease), so it needs no per-tick claim (`once: 'none'`). Within one run it keeps
 //    going while messages wait only for their channel's pacing slot, up to a time budget.
-//  - slack_daily_summary: every 5 minutes, one run per tick across instances; queues summaries.
+//  - slack_daily_summary: every 5 minutes, one run per tick across instances; queues summaries
+//    and prunes old outbox rows.
 import type { Job } from '../../jobs/scheduler.js';
 import type { ConnectorDeps } from '../types.js';
 import { enqueueDailySummaries } from './dailySummary.js';
-import { deliverDueMessages, PACE_MS, type DeliverReport } from './outbox.js';
+import { deliverDueMessages, PACE_MS, pruneOutbox, type DeliverReport } from './outbox.js';
 
 export const OUTBOX_BUDGET_MS = 4_000;
 const BATCH = 10;
@@ -50,7 +51,11 @@ export function slackJobs(deps: Pick<ConnectorDeps, 'config'>): Job[] {
       name: 'slack_daily_summary',
       rule: '*/5 * * * *',
       once: 'tick',
-      run: async ({ tickAt }) => ({ queued: await enqueueDailySummaries(tickAt) }),
+      run: async ({ tickAt }) => {
+        const queued = await enqueueDailySummaries(tickAt);
+        await pruneOutbox(tickAt);
+        return { queued };
+      },
     },
   ];
 }

@@ -23,6 +23,17 @@ export const BASE_BACKOFF_MS = 15_000;
 export const MAX_BACKOFF_MS = 3_600_000;
 export const DEFAULT_RETRY_AFTER_SEC = 30;
 
+/** Keeps the table small: sent messages for 30 days (they also carry the daily-summary markers), failed ones for 90. */
+export async function pruneOutbox(now: Date = new Date()): Promise<void> {
+  await Integration.sequelize!.query(
+    `DELETE FROM outbox_messages
+      WHERE provider = 'slack_connector'
+        AND ((status = 'sent' AND sent_at < $1::timestamptz - interval '30 days')
+          OR (status = 'failed' AND updated_at < $1::timestamptz - interval '90 days'))`,
+    { bind: [now.toISOString()] },
+  );
+}
+
 export type OutboxKind = 'timer_started' | 'timer_stopped' | 'daily_summary' | 'test';
 
 export interface EnqueueInput {

@@ -8,6 +8,7 @@ import {
   deliverDueMessages,
   enqueueMessage,
   MAX_ATTEMPTS,
+  pruneOutbox,
   type DeliverOptions,
 } from '../../../src/integrations/slack/outbox.js';
 import { localClock } from '../../../src/services/time.js';
@@ -298,6 +299,16 @@ describe('Slack notifications through the outbox', () => {
       const report = await runOutboxWorker({ apiUrl: SLACK_API, signal: new AbortController().signal, budgetMs: 3000 });
       expect(report.sent).to.equal(2);
       expect(posted.map((p) => p.text)).to.deep.equal(['first', 'second']);
+    });
+
+    it('prunes old sent and failed messages but keeps recent and pending ones', async () => {
+      for (const t of ['old-sent', 'new-sent', 'old-failed', 'pending']) await queue(row, t, `#${t}`);
+      const { sequelize } = await testDb();
+      await sequelize.query(`UPDATE outbox_messages SET status = 'sent', sent_at = now() - interval '31 days' WHERE channel = '#old-sent'`);
+      await sequelize.query(`UPDATE outbox_messages SET status = 'sent', sent_at = now() - interval '1 day' WHERE channel = '#new-sent'`);
+      await sequelize.query(`UPDATE outbox_messages SET status = 'failed', updated_at = now() - interval '91 days' WHERE channel = '#old-failed'`);
+      await pruneOutbox();
+      expect((await outbox()).map((r) => r.channel)).to.deep.equal(['#new-sent', '#pending']);
     });
 
     it('declares its jobs to the scheduler', () => {
