@@ -64,15 +64,19 @@ interface ClaimedRow {
   locked_until: Date;
 }
 
+/** How many of the oldest due rows one claim looks at (bounds the cost after a long outage). */
+const SCAN_LIMIT = 500;
+
 /** Claims up to `limit` due rows, the oldest per channel first, under a lease ending at now + LEASE_MS. */
 export async function claimDue(now: Date, limit: number): Promise<ClaimedRow[]> {
   const rows = await Integration.sequelize!.query<ClaimedRow>(
     `WITH heads AS (
        SELECT id FROM (
          SELECT id, row_number() OVER (PARTITION BY channel ORDER BY next_attempt_at, id) AS rn
-           FROM outbox_messages
-          WHERE provider = 'slack_connector' AND status = 'pending' AND next_attempt_at <= $1
-            AND (locked_until IS NULL OR locked_until <= $1)
+           FROM (SELECT id, channel, next_attempt_at FROM outbox_messages
+                  WHERE provider = 'slack_connector' AND status = 'pending' AND next_attempt_at <= $1
+                    AND (locked_until IS NULL OR locked_until <= $1)
+                  ORDER BY next_attempt_at, id LIMIT ${SCAN_LIMIT}) oldest
        ) ranked WHERE rn = 1 ORDER BY id LIMIT $2
      ), due AS (
        SELECT o.id FROM outbox_messages o JOIN heads h ON h.id = o.id
