@@ -119,12 +119,20 @@ describe('npm start (src/main.ts)', function () {
       }
     });
 
-    it('starts again after the previous run was killed (stale postmaster)', async () => {
+    it('refuses a second server on the same data directory, and starts again after a crash (stale postmaster)', async () => {
       const port = await freePort();
       const env = { PORT: String(port), BASE_URL: `http://127.0.0.1:${port}`, DATA_DIR: path.join(tmp, 'data'), JOBS_ENABLED: 'false' };
       const first = start(env);
       children.push(first);
       await waitFor(() => first.out().includes('TimeTracker is running') || first.child.exitCode !== null, 'the first start');
+
+      // A second process on the same data directory is refused and leaves the running one alone.
+      const cli = start({ DATA_DIR: env.DATA_DIR, PORT: String(await freePort()) });
+      children.push(cli);
+      expect(await cli.exited).to.equal(1);
+      expect(cli.err()).to.include('is in use by another running process');
+      expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).to.equal(200);
+
       first.child.kill('SIGKILL');
       await first.exited;
       expect(fs.existsSync(path.join(tmp, 'data', 'postgres', 'pg', 'postmaster.pid'))).to.equal(true);

@@ -43,12 +43,47 @@ async function waitFor(check: () => boolean, timeoutMs: number): Promise<boolean
   return check();
 }
 
-/** A postmaster.pid left by a crashed run: stop the orphaned server, or drop the stale file. */
+/** Is `pid` a running PostgreSQL (and not an unrelated process that reused a stale pid)? */
+function isPostmaster(pid: number): boolean {
+  if (!fs.existsSync('/proc/self')) return isAlive(pid);
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('postgres');
+  } catch {
+    return false;
+  }
+}
+
+/** Linux: the node process that started a postmaster, while it still runs (an orphan has none). */
+function owningNodeProcess(pid: number): { pid: number; cmd: string } | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (!(ppid > 1) || ppid === process.pid) return null;
+    const cmd = fs.readFileSync(`/proc/${ppid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
+    return path.basename(cmd.split(' ')[0] ?? '') === 'node' ? { pid: ppid, cmd } : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A postmaster.pid left by a crashed run: stop the orphaned server, or drop the stale file. A
+ * server that another running TimeTracker process (`npm start`, a db:* script) still owns is left
+ * alone: starting a second one on the same data directory is refused instead.
+ */
 async function clearStalePostmaster(pgdata: string): Promise<void> {
   const pidFile = path.join(pgdata, 'postmaster.pid');
   if (!fs.existsSync(pidFile)) return;
   const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
-  if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
+  const running = Number.isInteger(pid) && pid > 0 && isPostmaster(pid);
+  const owner = running ? owningNodeProcess(pid) : null;
+  if (owner) {
+    throw new Error(
+      `The embedded PostgreSQL in ${pgdata} is in use by another running process (pid ${owner.pid}: ${owner.cmd.slice(0, 80)}). ` +
+        'Stop it first (one server per DATA_DIR), or set DATABASE_URL.',
+    );
+  }
+  if (running) {
     logger.warn({ pid }, 'embedded PostgreSQL from a previous run is still running; stopping it');
     process.kill(pid, 'SIGINT'); // PostgreSQL "fast shutdown"
     if (!(await waitFor(() => !isAlive(pid), 15_000))) {
