@@ -51,6 +51,13 @@ export function buildAdmin(ctx: AdminContext): AdminJS {
           properties: { config_summary: 'Configuration' },
           labels: { time_entries: 'Time entries', projects: 'Projects', tasks: 'Tasks', integrations: 'Integrations', users: 'Users', project_members: 'Project members' },
           pages: { [PAGES.connectors]: 'Personal connectors', [PAGES.profile]: 'My profile' },
+          // Enum badges are translated as labels.{property}.{label}; without this "GitHub" would read "Git Hub".
+          resources: {
+            integrations: {
+              labels: { provider: { GitHub: 'GitHub', 'Google Calendar': 'Google Calendar', Slack: 'Slack' } },
+              properties: { user_id: 'Owner', is_active: 'Active', last_sync_at: 'Last synced', last_sync_status: 'Last sync status', last_error: 'Last error' },
+            },
+          },
           messages: { loginWelcome: 'Log in with your TimeTracker email and password.' },
           components: { Login: { welcomeHeader: 'TimeTracker', welcomeMessage: 'Track time where you already work: GitHub, Google Calendar and Slack.' } },
         },

@@ -61,10 +61,10 @@ const TimerPanel: React.FC<{ onStopped: () => void }> = ({ onStopped }) => {
     <Panel title="Running timer" testId="dashboard-timer">
       {timer === null ? <Text color="grey60">Loading…</Text> : timer.active ? (
         <Box>
-          <Text fontSize="xl" fontWeight="bold" mb="sm" data-testid="dashboard-timer-elapsed" style={{ fontVariantNumeric: 'tabular-nums' }}>{hms(elapsed)}</Text>
+          <Text fontSize="h3" lineHeight="xl" fontWeight="bold" mb="sm" data-testid="dashboard-timer-elapsed" style={{ fontVariantNumeric: 'tabular-nums' }}>{hms(elapsed)}</Text>
           <Text mb="sm" data-testid="dashboard-timer-project"><strong>{timer.entry?.project_name ?? 'Project'}</strong>{timer.entry?.task_name ? ` — ${timer.entry.task_name}` : ''}</Text>
           {timer.entry?.notes ? <Text variant="sm" color="grey60" mb="sm">{timer.entry.notes}</Text> : null}
-          <ActionButton testId="dashboard-timer-stop" label="Stop timer" busyLabel="Stopping…" icon="Square" primary danger busy={busy} onClick={() => void stop()} />
+          <ActionButton testId="dashboard-timer-stop" label="Stop timer" busyLabel="Stopping…" icon="StopCircle" primary danger busy={busy} onClick={() => void stop()} />
         </Box>
       ) : (
         <Box>
@@ -84,7 +84,7 @@ const TodayPanel: React.FC<{ version: number }> = ({ version }) => {
   }, [version]);
   return (
     <Panel title="Today" testId="dashboard-today">
-      <Text fontSize="xl" fontWeight="bold" mb="sm" data-testid="dashboard-today-hours">{summary ? `${summary.hours} h` : '…'}</Text>
+      <Text fontSize="h3" lineHeight="xl" fontWeight="bold" mb="sm" data-testid="dashboard-today-hours">{summary ? `${summary.hours} h` : '…'}</Text>
       <Text color="grey60">{summary ? `logged across ${summary.projects} project(s), in your time zone. Running timers count once stopped.` : 'Loading…'}</Text>
     </Panel>
   );
@@ -123,14 +123,16 @@ const Dashboard: React.FC = () => {
   }, []);
   return (
     <Box variant="grey" data-testid="dashboard">
-      <Box mb="xl">
-        <H2 marginTop="lg" marginBottom="sm">{me ? `Hello, ${me.display_name}` : 'TimeTracker'}</H2>
-        <Text color="grey60">{new Date().toLocaleDateString(undefined, { weekday: 'long', day: 'numeric', month: 'long', timeZone: me?.timezone || undefined })}{me ? ` · ${me.timezone}` : ''}</Text>
-      </Box>
-      <Box flex flexDirection="row" flexWrap="wrap" style={{ gap: 24 }}>
-        <TimerPanel onStopped={() => setVersion((v) => v + 1)} />
-        <TodayPanel version={version} />
-        <ConnectorHealth />
+      <Box data-testid="dashboard-content" p="default">
+        <Box mb="xl">
+          <H2 marginTop="lg" marginBottom="sm">{me ? `Hello, ${me.display_name}` : 'TimeTracker'}</H2>
+          <Text color="grey60">{new Date().toLocaleDateString(undefined, { weekday: 'long', day: 'numeric', month: 'long', timeZone: me?.timezone || undefined })}{me ? ` · ${me.timezone}` : ''}</Text>
+        </Box>
+        <Box flex flexDirection="row" flexWrap="wrap" style={{ gap: 24 }}>
+          <TimerPanel onStopped={() => setVersion((v) => v + 1)} />
+          <TodayPanel version={version} />
+          <ConnectorHealth />
+        </Box>
       </Box>
     </Box>
   );

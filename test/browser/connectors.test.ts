@@ -39,7 +39,7 @@ describe('Personal connectors page (browser)', function () {
     const project = await makeProject({ name: 'Website relaunch', members: [user] });
     await makeProject({ name: 'Old archive', status: 'archived', members: [user] });
     await makeProject({ name: 'Someone else’s project' });
-    const { page, console } = await freshPage(s.browser);
+    const { page, watcher } = await freshPage(s.browser);
     const bodies = recordApiBodies(page);
     await loginViaForm(page, s.srv.url, user.email);
     await openConnectors(page, s.srv.url);
@@ -82,13 +82,13 @@ describe('Personal connectors page (browser)', function () {
 
     for (const body of bodies) expect(body).not.to.include(GH_TOKEN);
     expect(bodies.join('\n')).not.to.include('nacl:v1:');
-    expect(console.errors).to.deep.equal([]);
+    expect(watcher.errors).to.deep.equal([]);
   });
 
   it('regenerates the GitHub webhook secret after confirmation, and shows a failed test as Error', async () => {
     const admin = await makeAdmin();
     const project = await makeProject({ name: 'Platform' });
-    const { page, console } = await freshPage(s.browser);
+    const { page, watcher } = await freshPage(s.browser);
     await loginViaForm(page, s.srv.url, admin.email);
     await openConnectors(page, s.srv.url);
     const card = page.getByTestId('card-github');
@@ -126,13 +126,13 @@ describe('Personal connectors page (browser)', function () {
     await waitForText(card.getByTestId('github-result'), 'Sync finished: 1 issue(s) synced, 1 skipped');
     await waitForText(card.getByTestId('github-last-sync'), 'success');
     await waitForBadge(card.getByTestId('card-github-badge'), 'connected');
-    expect(console.errors).to.deep.equal([]);
+    expect(watcher.errors).to.deep.equal([]);
   });
 
   it('saves Slack settings, shows a bad HH:MM next to its field and sends a test message', async () => {
     const user = await makeUser();
-    const { page, console } = await freshPage(s.browser);
-    console.allow(/\/api\/integrations\/slack\/config$/);
+    const { page, watcher } = await freshPage(s.browser);
+    watcher.allow(/\/api\/integrations\/slack\/config$/);
     const bodies = recordApiBodies(page);
     await loginViaForm(page, s.srv.url, user.email);
     await openConnectors(page, s.srv.url);
@@ -177,18 +177,18 @@ describe('Personal connectors page (browser)', function () {
     await screenshot(card, 'connectors-slack');
 
     for (const body of bodies) expect(body).not.to.include(SLACK_TOKEN).and.not.to.include(SLACK_SIGNING);
-    expect(console.errors).to.deep.equal([]);
+    expect(watcher.errors).to.deep.equal([]);
   });
 
   it('says when Google OAuth is not configured', async () => {
     const user = await makeUser();
-    const { page, console } = await freshPage(s.browser);
+    const { page, watcher } = await freshPage(s.browser);
     await loginViaForm(page, s.srv.url, user.email);
     await openConnectors(page, s.srv.url);
     const card = page.getByTestId('card-google');
     await waitForBadge(card.getByTestId('card-google-badge'), 'not_connected');
     await waitForText(card.getByTestId('google-oauth-missing'), 'Google OAuth is not configured');
     expect(await card.getByTestId('google-connect').isDisabled()).to.equal(true);
-    expect(console.errors).to.deep.equal([]);
+    expect(watcher.errors).to.deep.equal([]);
   });
 });

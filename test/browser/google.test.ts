@@ -19,7 +19,7 @@ describe('Personal connectors page: Google Calendar (browser)', function () {
   it('connects through Google, saves preferences, tests, syncs and disconnects', async () => {
     const user = await makeUser();
     const project = await makeProject({ name: 'Meetings', members: [user] });
-    const { page, console } = await freshPage(s.browser);
+    const { page, watcher } = await freshPage(s.browser);
     let authQuery: URLSearchParams | null = null;
     // Playwright routes only the first URL of a redirect chain, so the app's /connect answer is
     // fetched here and Google's consent screen is replaced by an immediate redirect back.
@@ -74,12 +74,12 @@ describe('Personal connectors page: Google Calendar (browser)', function () {
     await waitForBadge(card.getByTestId('card-google-badge'), 'not_connected');
     expect(await card.getByTestId('google-connect').isEnabled()).to.equal(true);
     expect(await card.locator('#sync_direction').inputValue(), 'preferences are kept').to.equal('both');
-    expect(console.errors).to.deep.equal([]);
+    expect(watcher.errors).to.deep.equal([]);
   });
 
   it('shows the error the OAuth callback sends back', async () => {
     const user = await makeUser();
-    const { page, console } = await freshPage(s.browser);
+    const { page, watcher } = await freshPage(s.browser);
     await loginViaForm(page, s.srv.url, user.email);
     await page.goto(`${s.srv.url}/integrations/google/callback?error=access_denied&state=unknown`, { waitUntil: 'domcontentloaded' });
     await page.waitForURL(/google_error=/);
@@ -87,6 +87,6 @@ describe('Personal connectors page: Google Calendar (browser)', function () {
     await waitForText(card.getByTestId('google-result'), 'Google Calendar was not connected: Google sign-in was not completed (access_denied)');
     expect(await card.getByTestId('google-result').getAttribute('data-kind')).to.equal('error');
     await waitForBadge(card.getByTestId('card-google-badge'), 'not_connected');
-    expect(console.errors).to.deep.equal([]);
+    expect(watcher.errors).to.deep.equal([]);
   });
 });

@@ -96,11 +96,11 @@ export class ConsoleWatcher {
 }
 
 /** A fresh page with no cookies from an earlier test, and its console watcher. */
-export async function freshPage(browser: Browser): Promise<{ page: Page; console: ConsoleWatcher }> {
+export async function freshPage(browser: Browser): Promise<{ page: Page; watcher: ConsoleWatcher }> {
   await browser.context.clearCookies();
   for (const p of browser.context.pages()) await p.close();
   const page = await browser.context.newPage();
-  return { page, console: new ConsoleWatcher(page) };
+  return { page, watcher: new ConsoleWatcher(page) };
 }
 
 /** Logs in through the AdminJS form at /admin/login and waits for the dashboard. */
