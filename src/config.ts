@@ -62,6 +62,9 @@ const schema = z
     JOBS_ENABLED: bool.default('true'),
   });
 
+/** Every environment variable the server reads (documented in .env.example and README.md). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(schema.shape);
+
 /**
  * Rules between variables. Checked on the raw values, next to the per-variable schema, so a bad
  * PORT never hides a missing production secret: every problem is listed at once.

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { ConfigError, loadConfig } from '../src/config.js';
+import fs from 'node:fs';
+import { CONFIG_VARIABLES, ConfigError, loadConfig } from '../src/config.js';
 import { generateKey } from '../src/lib/secrets.js';
 
 function problemsOf(env: Record<string, string | undefined>): string[] {
@@ -92,5 +93,15 @@ describe('config', () => {
     const c = loadConfig({ DATABASE_URL: '', SESSION_SECRET: '  ', ADMIN_EMAIL: '', ADMIN_PASSWORD: '' });
     expect(c.databaseUrl).to.equal(undefined);
     expect(c.sessionSecret).to.equal(undefined);
+  });
+
+  it('every variable is documented in .env.example and README.md', () => {
+    const example = fs.readFileSync('.env.example', 'utf8');
+    const readme = fs.readFileSync('README.md', 'utf8');
+    expect(CONFIG_VARIABLES).to.include.members(['PORT', 'DATABASE_URL', 'SETTINGS_ENCRYPTION_KEY', 'JOBS_ENABLED']);
+    for (const name of CONFIG_VARIABLES) {
+      expect(example, `.env.example lacks ${name}`).to.match(new RegExp(`^#? ?${name}=`, 'm'));
+      expect(readme, `README.md lacks ${name}`).to.include(`\`${name}\``);
+    }
   });
 });
