@@ -58,7 +58,8 @@ export function buildAdmin(ctx: AdminContext): AdminJS {
               properties: { user_id: 'Owner', is_active: 'Active', last_sync_at: 'Last synced', last_sync_status: 'Last sync status', last_error: 'Last error' },
             },
           },
-          messages: { loginWelcome: 'Log in with your TimeTracker email and password.' },
+          // AdminJS's own forbiddenError text shows raw {{placeholders}} in its notice.
+          messages: { loginWelcome: 'Log in with your TimeTracker email and password.', forbiddenError: 'You do not have access to this record.' },
           components: { Login: { welcomeHeader: 'TimeTracker', welcomeMessage: 'Track time where you already work: GitHub, Google Calendar and Slack.' } },
         },
       },

@@ -32,7 +32,10 @@ async function openConnectors(page: Page, url: string, query = ''): Promise<void
 
 describe('Personal connectors page (browser)', function () {
   this.timeout(SUITE_TIMEOUT);
-  const s = browserSuite();
+  // The public address differs from the loopback address the browser uses, as behind a proxy:
+  // the webhook and events URLs on the cards must come from BASE_URL.
+  const PUBLIC_URL = 'http://timetracker.example.com';
+  const s = browserSuite({ env: { BASE_URL: PUBLIC_URL } });
 
   it('saves a GitHub configuration, reveals the webhook secret and tests the connection', async () => {
     const user = await makeUser({ full_name: 'Uma User' });
@@ -60,7 +63,7 @@ describe('Personal connectors page (browser)', function () {
     expect(await card.getByTestId('github_token-state').innerText()).to.equal('set');
     expect(await card.locator('#github_token').inputValue(), 'the token field is blank again').to.equal('');
     expect(await card.locator('#label_filter').inputValue()).to.equal('time-tracked');
-    expect(await card.getByTestId('github-webhook-url').innerText()).to.equal(`${s.srv.url}/api/integrations/github/webhook`);
+    expect(await card.getByTestId('github-webhook-url').innerText()).to.equal(`${PUBLIC_URL}/api/integrations/github/webhook`);
 
     const row = (await Integration.findOne({ where: { provider: 'github_connector', user_id: user.id } }))!;
     expect(row.is_active).to.equal(true);
@@ -138,7 +141,7 @@ describe('Personal connectors page (browser)', function () {
     await openConnectors(page, s.srv.url);
     const card = page.getByTestId('card-slack');
     await waitForBadge(card.getByTestId('card-slack-badge'), 'not_connected');
-    expect(await card.getByTestId('slack-events-url').innerText()).to.equal(`${s.srv.url}/api/integrations/slack/events`);
+    expect(await card.getByTestId('slack-events-url').innerText()).to.equal(`${PUBLIC_URL}/api/integrations/slack/events`);
 
     await card.locator('#bot_token').fill(SLACK_TOKEN);
     await card.locator('#signing_secret').fill(SLACK_SIGNING);
@@ -173,7 +176,7 @@ describe('Personal connectors page (browser)', function () {
 
     await card.getByTestId('slack-events-url-copy').click();
     await waitForText(card.getByTestId('slack-events-url-copy'), 'Copied');
-    expect(await page.evaluate(() => navigator.clipboard.readText())).to.equal(`${s.srv.url}/api/integrations/slack/events`);
+    expect(await page.evaluate(() => navigator.clipboard.readText())).to.equal(`${PUBLIC_URL}/api/integrations/slack/events`);
     await screenshot(card, 'connectors-slack');
 
     for (const body of bodies) expect(body).not.to.include(SLACK_TOKEN).and.not.to.include(SLACK_SIGNING);

@@ -80,7 +80,8 @@ describe('Admin panel (browser)', function () {
     expect(JSON.stringify(refused)).not.to.include('private-roadmap');
 
     await page.goto(`${s.srv.url}/admin/resources/integrations/records/${foreignId}/show`, { waitUntil: 'domcontentloaded' });
-    await page.waitForTimeout(1500);
+    await waitForText(page.getByTestId('notice-wrapper'), 'You do not have access to this record.');
+    await screenshot(main(page), 'integration-forbidden');
     const text = await main(page).innerText();
     expect(text).not.to.include('private-roadmap');
     expect(text).not.to.include('Configuration');
