@@ -18,10 +18,13 @@ export interface FakeEvent {
 export class FakeGoogle extends FakeService {
   eventsPerUser = 3;
   pageSize = 2;
-  /** Refresh tokens that answer invalid_grant. */
+  /** Refresh tokens that answer invalid_grant (or all of them with refuseAllRefresh). */
   readonly revokedRefreshTokens = new Set<string>();
+  refuseAllRefresh = false;
   readonly created = new Map<string, FakeEvent>();
   tokenCalls = 0;
+  /** Which calendar owner a token belongs to: a refreshed access token keeps its owner's calendar. */
+  private readonly owners = new Map<string, string>();
 
   constructor() {
     super('google');
@@ -38,13 +41,20 @@ export class FakeGoogle extends FakeService {
   private token(req: FakeRequest) {
     this.tokenCalls += 1;
     const b = (req.json ?? {}) as Record<string, string>;
-    if (b.grant_type === 'refresh_token' && this.revokedRefreshTokens.has(b.refresh_token)) {
+    if (b.grant_type === 'refresh_token' && (this.refuseAllRefresh || this.revokedRefreshTokens.has(b.refresh_token))) {
       return { status: 400, json: { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' } };
     }
     const scope = 'openid https://www.googleapis.com/auth/calendar.events https://www.googleapis.com/auth/userinfo.email';
     const access = `ya29.fake-${crypto.randomBytes(12).toString('hex')}`;
     const out: Record<string, unknown> = { access_token: access, expires_in: 3599, token_type: 'Bearer', scope };
-    if (b.grant_type === 'authorization_code') out.refresh_token = `1//fake-refresh-${crypto.randomBytes(12).toString('hex')}`;
+    if (b.grant_type === 'authorization_code') {
+      const refresh = `1//fake-refresh-${crypto.randomBytes(12).toString('hex')}`;
+      out.refresh_token = refresh;
+      this.owners.set(access, refresh);
+      this.owners.set(refresh, refresh);
+    } else {
+      this.owners.set(access, this.owners.get(b.refresh_token) ?? b.refresh_token);
+    }
     return { json: out };
   }
 
@@ -53,9 +63,10 @@ export class FakeGoogle extends FakeService {
     return a.startsWith('Bearer ') ? a.slice(7) : null;
   }
 
-  /** The generated past events of one user (deterministic per token). */
+  /** The generated past events of one user (deterministic per calendar owner). */
   eventsFor(token: string): FakeEvent[] {
-    const seed = crypto.createHash('sha1').update(token).digest('hex').slice(0, 10);
+    const owner = this.owners.get(token) ?? token;
+    const seed = crypto.createHash('sha1').update(owner).digest('hex').slice(0, 10);
     const out: FakeEvent[] = [];
     const now = Date.now();
     for (let k = 0; k < this.eventsPerUser; k++) {

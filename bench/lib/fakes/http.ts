@@ -39,6 +39,8 @@ export interface FaultPlan {
   /** Only requests whose path includes this string (default: all). */
   pathIncludes?: string;
   retryAfterSec?: number;
+  /** Let this many matching requests through first (e.g. fail page 2 of a listing). */
+  skip?: number;
 }
 
 function parseBody(text: string, type: string | undefined): unknown {
@@ -79,8 +81,8 @@ export class FakeService {
   }
 
   /** Injects a fault for the next `count` matching requests (default: all until clearFaults()). */
-  inject(fault: Fault, opts: { count?: number; pathIncludes?: string; retryAfterSec?: number } = {}): this {
-    this.faults.push({ fault, count: opts.count ?? Infinity, pathIncludes: opts.pathIncludes, retryAfterSec: opts.retryAfterSec });
+  inject(fault: Fault, opts: { count?: number; pathIncludes?: string; retryAfterSec?: number; skip?: number } = {}): this {
+    this.faults.push({ fault, count: opts.count ?? Infinity, pathIncludes: opts.pathIncludes, retryAfterSec: opts.retryAfterSec, skip: opts.skip ?? 0 });
     return this;
   }
 
@@ -111,6 +113,10 @@ export class FakeService {
   private takeFault(path: string): FaultPlan | null {
     const plan = this.faults.find((f) => f.count > 0 && (!f.pathIncludes || path.includes(f.pathIncludes)));
     if (!plan) return null;
+    if (plan.skip && plan.skip > 0) {
+      plan.skip -= 1;
+      return null;
+    }
     plan.count -= 1;
     return plan;
   }
