@@ -51,7 +51,8 @@ export const usersResource: ResourceWithOptions = {
     properties: {
       password_hash: { isVisible: false },
       password: { type: 'password', isVisible: { list: false, show: false, filter: false, edit: true }, description: 'Leave blank to keep the current password.' },
-      role: { availableValues: [{ value: 'admin', label: 'Admin' }, { value: 'user', label: 'User' }] },
+      // inputId labels the select's text input, so it can be reached by id (and by the browser tests).
+      role: { availableValues: [{ value: 'admin', label: 'Admin' }, { value: 'user', label: 'User' }], props: { inputId: 'role' } },
       timezone: { description: 'IANA time zone, e.g. Europe/Berlin. Used for "today" and daily summaries.' },
       github_username: { description: 'GitHub login; assigned issues can start this user\'s timer.' },
     },

@@ -127,7 +127,7 @@ describe('Admin panel (browser)', function () {
     expect(watcher.errors).to.deep.equal([]);
   });
 
-  it('an admin resets a password and sets time zone and GitHub username; a bad time zone is refused', async () => {
+  it('an admin resets a password and sets role, time zone and GitHub username; a bad time zone is refused', async () => {
     const admin = await makeAdmin();
     const user = await makeUser({ username: 'uma' });
     const { page, watcher } = await freshPage(s.browser);
@@ -142,10 +142,12 @@ describe('Admin panel (browser)', function () {
     await page.locator('input[name=password]').fill('a-new-password-42');
     await page.locator('input[name=timezone]').fill('Europe/Berlin');
     await page.locator('input[name=github_username]').fill('uma-gh');
+    await page.locator('input#role').fill('Admin');
+    await page.locator('input#role').press('Enter');
     await page.getByTestId('button-save').click();
     await waitForText(page.getByTestId('notice-wrapper'), /success|updated/i);
     const saved = (await User.findByPk(user.id))!;
-    expect(saved).to.include({ timezone: 'Europe/Berlin', github_username: 'uma-gh' });
+    expect(saved).to.include({ timezone: 'Europe/Berlin', github_username: 'uma-gh', role: 'admin' });
 
     const fresh = s.srv.client();
     expect((await fresh.post('/api/auth/login', { email: user.email, password: 'password123' })).status).to.equal(401);
