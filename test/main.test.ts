@@ -2,33 +2,16 @@
 // answers, SIGTERM shuts down cleanly; a failed start (port in use) exits 1 and stops the embedded
 // database; a start after a crash (SIGKILL) recovers the embedded database.
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../src/db/embedded.js';
+import { spawnTsx, type Child } from './support/child.js';
 import { createFreshDb, type FreshDb } from './support/freshDb.js';
 
-interface Started {
-  child: ChildProcess;
-  out: () => string;
-  err: () => string;
-  exited: Promise<number | null>;
-}
-
-function start(env: Record<string, string>): Started {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.tmpdir(), NODE_ENV: 'development', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (err += d));
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  return { child, out: () => out, err: () => err, exited };
-}
+type Started = Child;
+const start = (env: Record<string, string>): Started => spawnTsx('src/main.ts', [], { LOG_LEVEL: 'warn', ...env });
 
 async function waitFor(cond: () => boolean, what: string, ms = 60_000): Promise<void> {
   const until = Date.now() + ms;

@@ -1,32 +1,16 @@
 // The command-line tools as a user runs them: a child process per command, exit codes, output,
 // and (for the embedded database) no PostgreSQL left running afterwards.
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { QueryTypes } from 'sequelize';
 import { MIGRATIONS } from '../../src/db/migrator.js';
 import { generateKey, Keyring } from '../../src/lib/secrets.js';
+import { runTsx } from '../support/child.js';
 import { createFreshDb, type FreshDb } from '../support/freshDb.js';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(script: string, args: string[], env: Record<string, string>): Promise<Run> {
-  const base: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.tmpdir(), NODE_ENV: 'development' };
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', path.join('src/cli', script), ...args],
-      { env: { ...base, ...env }, timeout: 60_000 },
-      (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const cli = (script: string, args: string[], env: Record<string, string>) => runTsx(path.join('src/cli', script), args, env);
 
 describe('command-line tools', function () {
   this.timeout(90_000);
