@@ -25,7 +25,7 @@ const schema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-    BASE_URL: url.default('http://localhost:3000'),
+    BASE_URL: url.optional(),
     DATABASE_URL: optionalString,
     TEST_DATABASE_URL: optionalString,
     DATA_DIR: z.string().trim().default('.data'),
@@ -125,10 +125,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   ];
   if (!parsed.success || problems.length) throw new ConfigError(problems);
   const e = parsed.data;
+  const baseUrl = e.BASE_URL ?? `http://localhost:${e.PORT}`;
   return Object.freeze({
     nodeEnv: e.NODE_ENV,
     port: e.PORT,
-    baseUrl: e.BASE_URL,
+    baseUrl,
     databaseUrl: e.DATABASE_URL,
     testDatabaseUrl: e.TEST_DATABASE_URL,
     dataDir: path.resolve(e.DATA_DIR),
@@ -150,6 +151,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     slackApiUrl: e.SLACK_API_URL,
     logLevel: e.LOG_LEVEL,
     jobsEnabled: e.JOBS_ENABLED,
-    secureCookies: e.BASE_URL.startsWith('https://'),
+    secureCookies: baseUrl.startsWith('https://'),
   });
 }

@@ -79,6 +79,11 @@ describe('config', () => {
     expect(problemsOf({ ADMIN_EMAIL: 'boss@example.com' })[0]).to.match(/^ADMIN_PASSWORD: /);
   });
 
+  it('defaults BASE_URL to localhost on PORT', () => {
+    expect(loadConfig({ PORT: '8080' }).baseUrl).to.equal('http://localhost:8080');
+    expect(loadConfig({ PORT: '8080', BASE_URL: 'https://tt.example.com' }).baseUrl).to.equal('https://tt.example.com');
+  });
+
   it('parses booleans, trims base URLs and derives Secure cookies from an https BASE_URL', () => {
     expect(loadConfig({ JOBS_ENABLED: 'false' }).jobsEnabled).to.equal(false);
     expect(loadConfig({ JOBS_ENABLED: 'off' }).jobsEnabled).to.equal(false);
