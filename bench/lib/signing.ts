@@ -7,7 +7,7 @@ export function githubSignature(body: string | Buffer, secret: string): string {
 }
 
 /** `X-Slack-Signature`: `v0=` + hex HMAC-SHA256 of `v0:{timestamp}:{raw body}`. */
-export function slackSignature(body: string, secret: string, timestamp: number): string {
+export function slackSignature(body: string, secret: string, timestamp: number | string): string {
   return `v0=${crypto.createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
 }
 
