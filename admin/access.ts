@@ -1,7 +1,8 @@
 // Row-level rules for AdminJS: admins see everything; a user sees their own rows and the projects
 // (and tasks) they may use. Lists for non-admins are computed server-side by id, so no filter in
 // the browser can widen them; record actions check ownership again.
-import { ForbiddenError, type ActionContext, type ActionRequest, type ActionResponse, type CurrentAdmin, type RecordActionResponse } from 'adminjs';
+import { convertFilter } from '@adminjs/sequelize';
+import { Filter, flat, ForbiddenError, populator, type ActionContext, type ActionRequest, type ActionResponse, type CurrentAdmin, type RecordActionResponse } from 'adminjs';
 import { Op, type WhereOptions } from 'sequelize';
 import type { ModelStatic, Model } from 'sequelize';
 import { ProjectMember, User } from '../src/models/index.js';
@@ -19,25 +20,30 @@ export async function allowedProjectIdsFor(currentAdmin?: CurrentAdmin): Promise
 }
 
 /**
- * A list handler for non-admins: the page of ids comes from a server-side `where`, then AdminJS
- * loads those records. Admins get the default handler.
+ * The list action with a server-side scope: AdminJS's own list (filters, sort, paging, reference
+ * population) with the caller's scope ANDed into the query, so no filter sent by the browser can
+ * widen what a user sees. Admins get an empty scope.
  */
 export function scopedList<M extends Model>(model: ModelStatic<M>, whereFor: (admin?: CurrentAdmin) => Promise<WhereOptions>) {
-  return async (request: ActionRequest, response: unknown, context: ActionContext): Promise<ActionResponse> => {
+  return async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
     const { resource, currentAdmin } = context;
-    const perPage = Math.min(Number(request.query?.perPage) || 10, 500);
-    const page = Math.max(Number(request.query?.page) || 1, 1);
-    const sortBy = String(request.query?.sortBy || 'id');
-    const direction = request.query?.direction === 'asc' ? 'asc' : 'desc';
-    const where = await whereFor(currentAdmin);
+    const query = flat.unflatten(request.query ?? {}) as { filters?: Record<string, unknown>; page?: string; perPage?: string; sortBy?: string; direction?: string };
+    const perPage = Math.min(Number(query.perPage) || 10, 500);
+    const page = Math.max(Number(query.page) || 1, 1);
+    const defaults = resource.decorate().options.sort;
     const attrs = Object.keys(model.getAttributes());
-    const order: [string, string][] = [[attrs.includes(sortBy) ? sortBy : 'id', direction.toUpperCase()]];
-    const { rows, count } = await model.findAndCountAll({ where, attributes: ['id'], order, limit: perPage, offset: (page - 1) * perPage });
+    const requested = query.sortBy ?? defaults?.sortBy ?? 'id';
+    const sortBy = attrs.includes(requested) ? requested : 'id';
+    const direction = (query.direction ?? defaults?.direction) === 'asc' ? 'asc' : 'desc';
+    const filter = await new Filter(query.filters ?? {}, resource).populate(context);
+    const where = { [Op.and]: [await whereFor(currentAdmin), convertFilter(filter)] };
+    const { rows, count } = await model.findAndCountAll({ where, attributes: ['id'], order: [[sortBy, direction.toUpperCase()]], limit: perPage, offset: (page - 1) * perPage });
     const ids = rows.map((r) => (r as unknown as { id: number }).id);
-    const records = ids.length ? await resource.findMany(ids, context) : [];
-    const byId = new Map(records.map((r) => [Number(r.id()), r]));
+    const found = ids.length ? await resource.findMany(ids, context) : [];
+    const byId = new Map(found.map((r) => [Number(r.id()), r]));
+    const records = await populator(ids.map((id) => byId.get(id)).filter((r): r is NonNullable<typeof r> => Boolean(r)), context);
     return {
-      records: ids.map((id) => byId.get(id)).filter(Boolean).map((r) => r!.toJSON(currentAdmin)),
+      records: records.map((r) => r.toJSON(currentAdmin)),
       meta: { total: count, perPage, page, direction, sortBy },
     } as ActionResponse;
   };

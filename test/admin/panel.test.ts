@@ -128,6 +128,22 @@ describe('AdminJS panel (/admin)', () => {
       expect(res.body.meta.total).to.equal(2);
     });
 
+    it('list filters narrow the scoped list and references are populated', async () => {
+      const me = await makeUser();
+      const a = await makeProject({ name: 'Alpha', members: [me] });
+      const b = await makeProject({ name: 'Beta', members: [me] });
+      const inA = await makeEntry(me, a);
+      await makeEntry(me, b);
+      const c = srv.client();
+      await formLogin(c, me.email);
+      const res = await c.get(`/admin/api/resources/time_entries/actions/list?filters.project_id=${a.id}`);
+      expect(res.body.records.map((r: { id: string }) => Number(r.id))).to.deep.equal([inA.id]);
+      expect(res.body.meta.total).to.equal(1);
+      expect(res.body.records[0].populated.project_id.title).to.equal('Alpha');
+      const projects = await c.get('/admin/api/resources/projects/actions/list?filters.name=Bet');
+      expect(projects.body.records.map((r: { id: string }) => Number(r.id))).to.deep.equal([b.id]);
+    });
+
     it('a user cannot list users', async () => {
       const user = await makeUser();
       const c = srv.client();
