@@ -38,7 +38,7 @@ export function scopedList<M extends Model>(model: ModelStatic<M>, whereFor: (ad
     const filter = await new Filter(query.filters ?? {}, resource).populate(context);
     const where = { [Op.and]: [await whereFor(currentAdmin), convertFilter(filter)] };
     const { rows, count } = await model.findAndCountAll({ where, attributes: ['id'], order: [[sortBy, direction.toUpperCase()]], limit: perPage, offset: (page - 1) * perPage });
-    const ids = rows.map((r) => (r as unknown as { id: number }).id);
+    const ids = rows.map((r) => Number((r as unknown as { id: number | string }).id));
     const found = ids.length ? await resource.findMany(ids, context) : [];
     const byId = new Map(found.map((r) => [Number(r.id()), r]));
     const records = await populator(ids.map((id) => byId.get(id)).filter((r): r is NonNullable<typeof r> => Boolean(r)), context);

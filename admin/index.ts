@@ -7,6 +7,7 @@ import AdminJS, { ComponentLoader } from 'adminjs';
 import * as AdminJSSequelize from '@adminjs/sequelize';
 import type { AdminContext } from './context.js';
 import { integrationsResource } from './resources/integrations.resource.js';
+import { outboxResource } from './resources/outbox.resource.js';
 import { projectMembersResource, projectsResource } from './resources/projects.resource.js';
 import { tasksResource } from './resources/tasks.resource.js';
 import { timeEntriesResource } from './resources/timeEntries.resource.js';
@@ -32,7 +33,7 @@ export function buildAdmin(ctx: AdminContext): AdminJS {
     loginPath: '/admin/login',
     logoutPath: '/admin/logout',
     componentLoader,
-    resources: [timeEntriesResource, projectsResource, tasksResource, integrationsResource(ctx), usersResource, projectMembersResource],
+    resources: [timeEntriesResource, projectsResource, tasksResource, integrationsResource(ctx), outboxResource, usersResource, projectMembersResource],
     dashboard: { component: Components.Dashboard },
     pages: {
       [PAGES.connectors]: { component: Components.PersonalConnectors, icon: 'Link' },
@@ -47,9 +48,9 @@ export function buildAdmin(ctx: AdminContext): AdminJS {
       language: 'en',
       translations: {
         en: {
-          actions: { stopTimer: 'Stop timer', startAgain: 'Start again', testConnection: 'Test connection', syncNow: 'Sync now' },
+          actions: { stopTimer: 'Stop timer', startAgain: 'Start again', testConnection: 'Test connection', syncNow: 'Sync now', retryNow: 'Retry now' },
           properties: { config_summary: 'Configuration' },
-          labels: { time_entries: 'Time entries', projects: 'Projects', tasks: 'Tasks', integrations: 'Integrations', users: 'Users', project_members: 'Project members' },
+          labels: { time_entries: 'Time entries', projects: 'Projects', tasks: 'Tasks', integrations: 'Integrations', users: 'Users', project_members: 'Project members', outbox_messages: 'Outbox messages' },
           pages: { [PAGES.connectors]: 'Personal connectors', [PAGES.profile]: 'My profile' },
           // Enum badges are translated as labels.{property}.{label}; without this "GitHub" would read "Git Hub".
           resources: {

@@ -1,6 +1,7 @@
 // Wires every model to one Sequelize instance and declares the associations once.
 import type { Sequelize } from 'sequelize';
 import { Integration } from './integration.js';
+import { OutboxMessage } from './outboxMessage.js';
 import { Project, ProjectMember } from './project.js';
 import { Task } from './task.js';
 import { TimeEntry } from './timeEntry.js';
@@ -16,6 +17,7 @@ export function initModels(sequelize: Sequelize): void {
   Task.initModel(sequelize);
   TimeEntry.initModel(sequelize);
   Integration.initModel(sequelize);
+  OutboxMessage.initModel(sequelize);
 
   Project.belongsToMany(User, { through: ProjectMember, foreignKey: 'project_id', otherKey: 'user_id', as: 'members' });
   User.belongsToMany(Project, { through: ProjectMember, foreignKey: 'user_id', otherKey: 'project_id', as: 'projects' });
@@ -24,7 +26,8 @@ export function initModels(sequelize: Sequelize): void {
   TimeEntry.belongsTo(Task, { foreignKey: 'task_id', as: 'task' });
   TimeEntry.belongsTo(User, { foreignKey: 'user_id', as: 'user' });
   Integration.belongsTo(User, { foreignKey: 'user_id', as: 'user' });
+  OutboxMessage.belongsTo(Integration, { foreignKey: 'integration_id', as: 'integration' });
   initialised = sequelize;
 }
 
-export { Integration, Project, ProjectMember, Task, TimeEntry, User };
+export { Integration, OutboxMessage, Project, ProjectMember, Task, TimeEntry, User };

@@ -2,7 +2,7 @@
 // the row-level rules of the resources' JSON endpoints.
 import { expect } from 'chai';
 import { keyring } from '../../src/lib/secrets.js';
-import { Integration, User } from '../../src/models/index.js';
+import { Integration, OutboxMessage, User } from '../../src/models/index.js';
 import { makeAdmin, makeEntry, makeProject, makeUser } from '../factories.js';
 import { startTestServer, type TestClient, type TestServer } from '../support/server.js';
 
@@ -142,6 +142,29 @@ describe('AdminJS panel (/admin)', () => {
       expect(res.body.records[0].populated.project_id.title).to.equal('Alpha');
       const projects = await c.get('/admin/api/resources/projects/actions/list?filters.name=Bet');
       expect(projects.body.records.map((r: { id: string }) => Number(r.id))).to.deep.equal([b.id]);
+    });
+
+    it('outbox messages: a user sees only their own, and "Retry now" requeues a failed one', async () => {
+      const me = await makeUser();
+      const other = await makeUser();
+      const mine = await Integration.create({ name: 'Slack', provider: 'slack_connector', user_id: me.id, is_active: true, config: {}, last_sync_at: null, last_sync_status: null, last_error: null });
+      const theirs = await Integration.create({ name: 'Slack', provider: 'slack_connector', user_id: other.id, is_active: true, config: {}, last_sync_at: null, last_sync_status: null, last_error: null });
+      const base = { provider: 'slack_connector', kind: 'timer_started', channel: 'C1', payload: { text: 'hi' }, dedupe_key: null, locked_until: null, sent_at: null };
+      const failed = await OutboxMessage.create({ ...base, integration_id: mine.id, status: 'failed', attempts: 12, last_error: 'channel_not_found' });
+      const foreign = await OutboxMessage.create({ ...base, integration_id: theirs.id, status: 'failed', attempts: 12, last_error: 'x' });
+      const c = srv.client();
+      await formLogin(c, me.email);
+      const list = await c.get('/admin/api/resources/outbox_messages/actions/list');
+      expect(list.body.records.map((r: { id: string }) => Number(r.id))).to.deep.equal([Number(failed.id)]);
+      expect(list.body.records[0].params.last_error).to.equal('channel_not_found');
+      const denied = await c.post(`/admin/api/resources/outbox_messages/records/${foreign.id}/retryNow`, {});
+      expect(denied.body.notice.type).to.equal('error');
+      expect((await OutboxMessage.findByPk(foreign.id))!.status).to.equal('failed');
+      const retried = await c.post(`/admin/api/resources/outbox_messages/records/${failed.id}/retryNow`, {});
+      expect(retried.body.notice.type).to.equal('success');
+      const after = (await OutboxMessage.findByPk(failed.id))!;
+      expect(after.status).to.equal('pending');
+      expect(after.attempts).to.equal(0);
     });
 
     it('a user cannot list users', async () => {
