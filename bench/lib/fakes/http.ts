@@ -152,14 +152,16 @@ export class FakeService {
       return; // never answer; the client's timeout decides
     }
     if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
-    if (res.destroyed) return;
     if (plan) {
+      if (res.destroyed) return;
       entry.outcome = 'fault';
       this.applyFault(plan, res);
       return;
     }
     const route = this.routes.find((r) => r.method === entry.method && r.pattern.test(entry.path));
     let reply: FakeReply;
+    // Like a real API, a request received in full is processed even if the client has gone away
+    // meanwhile (a crashed sender): its effect happens, only the answer is lost (outcome 'aborted').
     try {
       reply = route ? await route.handler(entry) : { status: 404, json: { error: 'not_found', path: entry.path } };
     } catch (err) {
