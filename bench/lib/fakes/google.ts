@@ -23,6 +23,8 @@ export class FakeGoogle extends FakeService {
   refuseAllRefresh = false;
   readonly created = new Map<string, FakeEvent>();
   tokenCalls = 0;
+  /** Every access and refresh token handed out (for secret scans). */
+  readonly issued: string[] = [];
   /** Which calendar owner a token belongs to: a refreshed access token keeps its owner's calendar. */
   private readonly owners = new Map<string, string>();
 
@@ -47,9 +49,11 @@ export class FakeGoogle extends FakeService {
     const scope = 'openid https://www.googleapis.com/auth/calendar.events https://www.googleapis.com/auth/userinfo.email';
     const access = `ya29.fake-${crypto.randomBytes(12).toString('hex')}`;
     const out: Record<string, unknown> = { access_token: access, expires_in: 3599, token_type: 'Bearer', scope };
+    this.issued.push(access);
     if (b.grant_type === 'authorization_code') {
       const refresh = `1//fake-refresh-${crypto.randomBytes(12).toString('hex')}`;
       out.refresh_token = refresh;
+      this.issued.push(refresh);
       this.owners.set(access, refresh);
       this.owners.set(refresh, refresh);
     } else {

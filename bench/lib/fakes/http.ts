@@ -4,7 +4,8 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-export type Fault = 'none' | 'hang' | 'http500' | 'http429' | 'nonjson' | 'reset';
+/** `echo`: a 500 whose body repeats the request's Authorization header and body (a careless upstream). */
+export type Fault = 'none' | 'hang' | 'http500' | 'http429' | 'nonjson' | 'reset' | 'echo';
 
 export interface FakeRequest {
   method: string;
@@ -155,7 +156,7 @@ export class FakeService {
     if (plan) {
       if (res.destroyed) return;
       entry.outcome = 'fault';
-      this.applyFault(plan, res);
+      this.applyFault(plan, res, entry);
       return;
     }
     const route = this.routes.find((r) => r.method === entry.method && r.pattern.test(entry.path));
@@ -178,8 +179,13 @@ export class FakeService {
     res.end(payload);
   }
 
-  private applyFault(plan: FaultPlan, res: http.ServerResponse): void {
+  private applyFault(plan: FaultPlan, res: http.ServerResponse, req: FakeRequest): void {
     switch (plan.fault) {
+      case 'echo':
+        res
+          .writeHead(500, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ ok: false, error: `invalid request ${req.headers.authorization ?? ''} ${req.body}`, message: `bad ${req.headers.authorization ?? ''}` }));
+        return;
       case 'http500':
         res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"internal"}');
         return;

@@ -67,13 +67,16 @@ export function embeddedUrl(dataDir: string): string {
   return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/timetracker`;
 }
 
-/** Where each secret value appears in `haystack` (empty when none does). */
+/** Where each secret value appears in `haystack`, as is or URL-encoded (empty when none does). */
 export function leaks(haystack: string, secrets: Record<string, string>): string[] {
   const found: string[] = [];
   for (const [name, value] of Object.entries(secrets)) {
     if (!value) continue;
-    const i = haystack.indexOf(value);
-    if (i >= 0) found.push(`${name} at …${haystack.slice(Math.max(0, i - 80), i + value.length + 20)}…`);
+    for (const [how, v] of [['', value], [' (URL-encoded)', encodeURIComponent(value)]] as const) {
+      if (how && v === value) continue;
+      const i = haystack.indexOf(v);
+      if (i >= 0) found.push(`${name}${how} at …${haystack.slice(Math.max(0, i - 80), i + v.length + 20)}…`);
+    }
   }
   return found;
 }
