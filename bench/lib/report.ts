@@ -81,12 +81,12 @@ export function toMarkdown(r: BenchReport): string {
     lines.push(`| ${t.scenario} | ${t.metric} | ${fmt(t.value, 2)} | ${fmt(t.baseline, 2)} | ${fmt(t.ratio, 2)} | ${t.target} | ${result}${t.note ? ` (${t.note})` : ''} |`);
   }
   lines.push('', '## Runs', '');
-  lines.push('| # | run | kind | requests | req/s | p50 ms | p99 ms | non-2xx | errors | time ms | peak RSS MB |');
-  lines.push('|---|---|---|---|---|---|---|---|---|---|---|');
+  lines.push('| # | run | kind | requests | req/s | p50 ms | p99 ms | non-2xx | errors | time ms | peak RSS MB | CPU % |');
+  lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const x of r.runs) {
     const l = x.load;
     lines.push(
-      `| ${x.scenario} | ${x.label} | ${x.kind} | ${l ? l.requests : '–'} | ${fmt(l?.rps)} | ${fmt(l?.p50)} | ${fmt(l?.p99)} | ${l ? l.non2xx : '–'} | ${l ? l.errors + l.timeouts : '–'} | ${fmt(x.ms, 0)} | ${fmt(x.rss?.peakRssMb ?? x.rss?.hwmMb)} |`,
+      `| ${x.scenario} | ${x.label} | ${x.kind} | ${l ? l.requests : '–'} | ${fmt(l?.rps)} | ${fmt(l?.p50)} | ${fmt(l?.p99)} | ${l ? l.non2xx : '–'} | ${l ? l.errors + l.timeouts : '–'} | ${fmt(x.ms, 0)} | ${fmt(x.rss?.peakRssMb ?? x.rss?.hwmMb)} | ${fmt(x.rss?.cpuPct ?? null, 0)} |`,
     );
   }
   const failed = r.scenarios.filter((s) => s.error);
