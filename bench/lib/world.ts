@@ -2,6 +2,7 @@
 // Slack and Google, and real server processes pointed at them. Connectors are configured through
 // the real HTTP API, exactly as a user would; bulk rows copy the shape of those real rows.
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import type { Sequelize } from 'sequelize';
 import { QueryTypes } from 'sequelize';
 import { generateKey, Keyring } from '../../src/lib/secrets.js';
@@ -95,6 +96,7 @@ export async function createWorld(opts: { databaseUrl?: string } = {}): Promise<
       await Promise.all([github.close(), slack.close(), google.close()]);
       await db.close();
       await cluster?.destroy();
+      fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
   return world;
