@@ -7,7 +7,7 @@ import * as m0002 from '../../migrations/0002-add-integration-columns.js';
 import * as m0003 from '../../migrations/0003-connector-tables.js';
 import * as m0006 from '../../migrations/0006-slack.js';
 import { logger } from '../lib/logger.js';
-import { lockKey } from './sequelize.js';
+import { withSessionLock } from './locks.js';
 
 type MigrationFn = (params: { context: QueryInterface }) => Promise<void>;
 interface MigrationModule {
@@ -39,30 +39,6 @@ export function createMigrator(sequelize: Sequelize): Umzug<QueryInterface> {
       debug: (m) => logger.debug(m, 'migration'),
     },
   });
-}
-
-interface PgConnection {
-  query(sql: string, params?: unknown[]): Promise<unknown>;
-}
-
-/** Runs `fn` while holding a session-level advisory lock on a dedicated pooled connection. */
-export async function withSessionLock<T>(sequelize: Sequelize, name: string, fn: () => Promise<T>): Promise<T> {
-  const cm = sequelize.connectionManager as unknown as {
-    getConnection(o: { type: 'write' }): Promise<PgConnection>;
-    releaseConnection(c: PgConnection): Promise<void>;
-  };
-  const conn = await cm.getConnection({ type: 'write' });
-  const key = lockKey(name);
-  try {
-    await conn.query('SELECT pg_advisory_lock($1::bigint)', [key]);
-    try {
-      return await fn();
-    } finally {
-      await conn.query('SELECT pg_advisory_unlock($1::bigint)', [key]);
-    }
-  } finally {
-    await cm.releaseConnection(conn);
-  }
 }
 
 export async function migrateUp(sequelize: Sequelize): Promise<string[]> {

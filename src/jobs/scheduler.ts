@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 import schedule from 'node-schedule';
 import type { Sequelize } from 'sequelize';
 import { QueryTypes } from 'sequelize';
-import { lockKey } from '../db/sequelize.js';
+import { trySessionLock } from '../db/locks.js';
 import { logger } from '../lib/logger.js';
 
 export interface JobContext {
@@ -28,9 +28,6 @@ export interface Job {
 
 export type RunOutcome = 'ran' | 'claimed_elsewhere' | 'busy' | 'failed' | 'stopped';
 
-interface PgConnection {
-  query(sql: string, params?: unknown[]): Promise<{ rows: Array<Record<string, unknown>> }>;
-}
 
 export class Scheduler {
   readonly instance: string;
@@ -65,49 +62,55 @@ export class Scheduler {
 
   private track(p: Promise<RunOutcome>): Promise<RunOutcome> {
     this.inFlight.add(p);
-    void p.finally(() => this.inFlight.delete(p));
+    void p.catch(() => undefined).finally(() => this.inFlight.delete(p));
     return p;
   }
 
-  /** Runs one tick of a job now (also used by tests and "run now" buttons). */
+  /**
+   * Runs one tick of a job now (also used by tests and "run now" buttons). Never rejects for a
+   * database problem: an unreachable database makes the tick 'failed' (logged), never an unhandled
+   * rejection that would take the process down.
+   */
   async runTick(name: string, tickAt: Date = new Date()): Promise<RunOutcome> {
     const job = this.jobs.get(name);
     if (!job) throw new Error(`Unknown job ${name}`);
     if (this.stopped) return 'stopped';
-    const tick = new Date(Math.floor(tickAt.getTime() / 1000) * 1000);
-    const cm = this.sequelize.connectionManager as unknown as {
-      getConnection(o: { type: 'write' }): Promise<PgConnection>;
-      releaseConnection(c: PgConnection): Promise<void>;
-    };
-    const conn = await cm.getConnection({ type: 'write' });
-    const key = lockKey(`job:${name}`);
-    let locked = false;
     try {
-      const got = await conn.query('SELECT pg_try_advisory_lock($1::bigint) AS locked', [key]);
-      locked = Boolean(got.rows[0]?.locked);
-      if (!locked) return 'busy';
-      if ((job.once ?? 'tick') === 'tick') {
-        const claimed = await this.sequelize.query(
-          `INSERT INTO job_runs (job_name, tick_at, instance) VALUES ($1, $2, $3)
-           ON CONFLICT (job_name, tick_at) DO NOTHING RETURNING job_name`,
-          { bind: [name, tick.toISOString(), this.instance], type: QueryTypes.SELECT },
-        );
-        if (claimed.length === 0) return 'claimed_elsewhere';
-      }
-      const started = Date.now();
-      try {
-        const result = await job.run({ tickAt: tick, instance: this.instance, signal: this.controller.signal });
-        await this.finish(job, tick, 'success', null);
-        logger.info({ job: name, instance: this.instance, ms: Date.now() - started, result }, 'job finished');
-        return 'ran';
-      } catch (err) {
-        await this.finish(job, tick, 'error', String((err as Error)?.message ?? err)).catch(() => undefined);
-        logger.error({ job: name, instance: this.instance, err }, 'job failed');
-        return 'failed';
-      }
-    } finally {
-      if (locked) await conn.query('SELECT pg_advisory_unlock($1::bigint)', [key]).catch(() => undefined);
-      await cm.releaseConnection(conn);
+      return await this.runLocked(job, new Date(Math.floor(tickAt.getTime() / 1000) * 1000));
+    } catch (err) {
+      logger.error({ job: name, instance: this.instance, err }, 'job tick could not run (is the database reachable?)');
+      return 'failed';
+    }
+  }
+
+  private async runLocked(job: Job, tick: Date): Promise<RunOutcome> {
+    const outcome = await trySessionLock(this.sequelize, `job:${job.name}`, async () => {
+      if ((job.once ?? 'tick') === 'tick' && !(await this.claim(job, tick))) return 'claimed_elsewhere' as const;
+      return this.execute(job, tick);
+    });
+    return outcome.locked ? outcome.value : 'busy';
+  }
+
+  private async claim(job: Job, tick: Date): Promise<boolean> {
+    const claimed = await this.sequelize.query(
+      `INSERT INTO job_runs (job_name, tick_at, instance) VALUES ($1, $2, $3)
+       ON CONFLICT (job_name, tick_at) DO NOTHING RETURNING job_name`,
+      { bind: [job.name, tick.toISOString(), this.instance], type: QueryTypes.SELECT },
+    );
+    return claimed.length > 0;
+  }
+
+  private async execute(job: Job, tick: Date): Promise<RunOutcome> {
+    const started = Date.now();
+    try {
+      const result = await job.run({ tickAt: tick, instance: this.instance, signal: this.controller.signal });
+      await this.finish(job, tick, 'success', null);
+      logger.info({ job: job.name, instance: this.instance, ms: Date.now() - started, result }, 'job finished');
+      return 'ran';
+    } catch (err) {
+      await this.finish(job, tick, 'error', String((err as Error)?.message ?? err)).catch(() => undefined);
+      logger.error({ job: job.name, instance: this.instance, err }, 'job failed');
+      return 'failed';
     }
   }
 

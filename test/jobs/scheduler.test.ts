@@ -121,6 +121,30 @@ describe('jobs/scheduler', () => {
     }
   });
 
+  it('an unreachable database makes ticks fail quietly: no throw, no unhandled rejection', async () => {
+    const { createSequelize } = await import('../../src/db/sequelize.js');
+    const { freePort } = await import('../../src/db/embedded.js');
+    const dead = createSequelize(`postgres://nobody:x@127.0.0.1:${await freePort()}/none`);
+    const s = new Scheduler(dead, { instance: 'offline' });
+    schedulers.push(s);
+    let ran = 0;
+    s.register({ name: 'tick-offline', rule: '* * * * * *', once: 'none', run: async () => void (ran += 1) });
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown) => rejections.push(reason);
+    process.on('unhandledRejection', onRejection);
+    try {
+      expect(await s.runTick('tick-offline')).to.equal('failed');
+      s.start();
+      await sleep(2300);
+    } finally {
+      process.off('unhandledRejection', onRejection);
+      await s.stop();
+      await dead.close();
+    }
+    expect(rejections).to.deep.equal([]);
+    expect(ran).to.equal(0);
+  });
+
   it('start() fires jobs on their rule; stop() cancels them, waits for the running one and refuses new ticks', async () => {
     const { sequelize } = await testDb();
     const s = new Scheduler(sequelize, { instance: 'clock' });
