@@ -9,7 +9,7 @@ import type AdminJS from 'adminjs';
 import type { Sequelize } from 'sequelize';
 import { buildAdmin } from '../admin/index.js';
 import type { Config } from './config.js';
-import { isAppError, notFound } from './errors.js';
+import { badRequest, isAppError, notFound } from './errors.js';
 import { sessionUserOf } from './http/middleware/auth.js';
 import { errorHandler } from './http/middleware/errorHandler.js';
 import { loadUser } from './http/middleware/auth.js';
@@ -36,6 +36,24 @@ export interface BuiltApp {
 }
 
 export const SESSION_COOKIE = 'tt.sid';
+
+type FormCallback = (err: unknown, fields?: unknown, files?: unknown) => void;
+type FormParse = (req: unknown, cb: FormCallback) => unknown;
+
+/**
+ * Options for the form parser AdminJS puts in front of its routes (koa2-formidable copies each key
+ * onto its formidable instance). `parse` wraps formidable's own, so a body it cannot read (broken
+ * JSON or multipart) is answered 400 — the client's mistake — instead of a 500.
+ */
+const panelFormOptions = {
+  maxFieldsSize: 1024 * 1024,
+  parse(this: object, req: unknown, cb: FormCallback): unknown {
+    const original = (Object.getPrototypeOf(this) as { parse: FormParse }).parse;
+    return original.call(this, req, (err, fields, files) =>
+      cb(err ? badRequest('Could not read the submitted form; send it as application/x-www-form-urlencoded or valid JSON') : null, fields, files),
+    );
+  },
+};
 
 export async function createApp(opts: AppOptions): Promise<BuiltApp> {
   const { config, sequelize } = opts;
@@ -91,7 +109,7 @@ export async function createApp(opts: AppOptions): Promise<BuiltApp> {
       renew: true,
       store: pgSessionStore(sequelize),
     },
-  });
+  }, undefined, panelFormOptions);
   app.use(loadUser());
   app.use(adminRouter.routes()).use(adminRouter.allowedMethods());
 

@@ -54,6 +54,18 @@ describe('AdminJS panel (/admin)', () => {
     expect((await c.get('/admin')).status).to.equal(200);
   });
 
+  it('answers 400, not 500, to a login form it cannot parse', async () => {
+    for (const [type, body] of [
+      ['application/json', '{bad'],
+      ['multipart/form-data; boundary=zzz', '--zzz\r\nbroken'],
+      ['multipart/form-data', 'no boundary'],
+    ]) {
+      const res = await srv.client().request('POST', '/admin/login', { body, headers: { 'Content-Type': type } });
+      expect(res.status, type).to.equal(400);
+      expect(res.body.error).to.match(/Could not read the submitted form/);
+    }
+  });
+
   it('re-renders the login page with an error for wrong credentials and sets no user', async () => {
     const user = await makeUser();
     const c = srv.client();

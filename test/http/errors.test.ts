@@ -87,5 +87,7 @@ describe('error handling', () => {
     });
     expect(res.status).to.equal(413);
     expect(res.body.ok).to.equal(false);
+    // The unread rest of the body makes the connection unusable: the server says so.
+    expect(res.headers.get('connection')).to.equal('close');
   });
 });

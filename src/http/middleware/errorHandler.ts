@@ -22,6 +22,9 @@ export function errorHandler(): Middleware<AppState> {
     } catch (err) {
       if (isAppError(err)) {
         ctx.status = err.status;
+        // The rest of an oversized body is never read: close the connection instead of leaving
+        // a keep-alive client waiting on a socket that cannot be reused.
+        if (err.status === 413) ctx.set('Connection', 'close');
         if (typeof err.extra.retryAfterSec === 'number') ctx.set('Retry-After', String(err.extra.retryAfterSec));
         ctx.body = { ok: false, error: err.message };
         return;
