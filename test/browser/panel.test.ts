@@ -26,10 +26,17 @@ describe('Admin panel (browser)', function () {
     return res.body.id;
   }
 
+  /** An IANA fixed-offset zone whose local hour is 12 right now (Etc/GMT signs are inverted). */
+  const zoneAtNoon = () => {
+    const offset = 12 - new Date().getUTCHours();
+    return offset >= 0 ? `Etc/GMT-${offset}` : `Etc/GMT+${-offset}`;
+  };
+
   const main = (page: Page) => page.locator('section[data-css="content"], [data-css="content"]').first().or(page.locator('body'));
 
   it('the dashboard shows the running timer, stops it and shows connector health', async () => {
-    const user = await makeUser({ full_name: 'Uma User' });
+    // A zone where it is about noon now, so the entry of two hours ago is "today" at any wall-clock time.
+    const user = await makeUser({ full_name: 'Uma User', timezone: zoneAtNoon() });
     const project = await makeProject({ name: 'Website relaunch', members: [user] });
     await makeEntry(user, project, { start: new Date(Date.now() - 2 * 3600_000), end: new Date(Date.now() - 3600_000) });
     await startTimer(user, { project_id: project.id, notes: 'Fix the login page', source: 'timer' });
