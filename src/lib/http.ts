@@ -1,7 +1,10 @@
 // The one outbound HTTP helper. Every provider client builds on it: a 10-second timeout, JSON or
 // form bodies, and every failure (network, timeout, non-2xx, non-JSON) turned into a typed result.
 // Nothing here throws for a remote failure; URLs and messages are scrubbed of tokens before logging.
-import { logger, scrubText } from './logger.js';
+// A careless upstream may echo the request (token, client secret, form body) in its error answer:
+// every string a failure carries (error, body, headers) and everything logged has the request's
+// own secrets (`secrets`, plus the Authorization credential) replaced by a short prefix.
+import { logger, redactToken, scrubText } from './logger.js';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
@@ -40,6 +43,82 @@ export interface HttpRequest {
   service: string;
   /** Accept an empty (204) or non-JSON 2xx answer as success with data `null`. */
   allowEmpty?: boolean;
+  /**
+   * The exact secret values this request carries (token, client secret, refresh token, code,
+   * code verifier...). They are redacted, plain, URL-encoded, JSON-escaped or base64, from every
+   * string of a failure and from the logs. The Authorization credential is always included.
+   */
+  secrets?: ReadonlyArray<string | null | undefined>;
+}
+
+/** Shorter values are not redacted: replacing them would mangle ordinary text. */
+export const MIN_SECRET_LENGTH = 6;
+const MAX_DEPTH = 20;
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Base64 of `secret` as it appears inside a longer base64 string, at each of the 3 byte alignments. */
+function base64Cores(secret: Buffer): string[] {
+  const out: string[] = [];
+  for (let pad = 0; pad < 3; pad++) {
+    const b64 = Buffer.concat([Buffer.alloc(pad), secret]).toString('base64').replace(/=+$/, '');
+    const head = [0, 2, 3][pad];
+    const tail = (pad + secret.length) % 3 === 0 ? 0 : 1; // the last char also depends on what follows
+    const core = b64.slice(head, b64.length - tail);
+    if (core.length >= 8) out.push(core, core.replace(/\+/g, '-').replace(/\//g, '_'));
+  }
+  return out;
+}
+
+/** One regex per secret matching its plain, JSON-escaped, URL-encoded (any hex case) and base64 forms. */
+function secretPattern(secret: string): RegExp {
+  const forms = new Set([
+    secret,
+    JSON.stringify(secret).slice(1, -1),
+    encodeURIComponent(secret),
+    encodeURI(secret),
+    new URLSearchParams({ s: secret }).toString().slice(2),
+    encodeURIComponent(encodeURIComponent(secret)),
+    ...base64Cores(Buffer.from(secret, 'utf8')),
+  ]);
+  const sources = [...forms]
+    .sort((a, b) => b.length - a.length)
+    .map((f) => escapeRegExp(f).replace(/%([0-9A-F])([0-9A-F])/g, (_m, a: string, b: string) => `%[${a}${a.toLowerCase()}][${b}${b.toLowerCase()}]`));
+  return new RegExp(sources.join('|'), 'g');
+}
+
+export interface SecretRedactor {
+  text(s: string): string;
+  /** Strings (values and keys) of a parsed JSON value, at any depth; deeper than 20 levels is dropped. */
+  deep(v: unknown): unknown;
+}
+
+/** Replaces each of `secrets` (in all its encodings), then anything token-shaped, by a short prefix. */
+export function secretRedactor(secrets: ReadonlyArray<string | null | undefined>): SecretRedactor {
+  const unique = [...new Set(secrets.filter((s): s is string => typeof s === 'string' && s.length >= MIN_SECRET_LENGTH))];
+  const rules = unique.sort((a, b) => b.length - a.length).map((s) => ({ re: secretPattern(s), short: redactToken(s) }));
+  const text = (s: string) => scrubText(rules.reduce((acc, r) => acc.replace(r.re, r.short), s));
+  const deep = (v: unknown, depth = 0): unknown => {
+    if (typeof v === 'string') return text(v);
+    if (v === null || typeof v !== 'object') return v;
+    if (depth >= MAX_DEPTH) return '[too deep]';
+    if (Array.isArray(v)) return v.map((x) => deep(x, depth + 1));
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [text(k), deep(x, depth + 1)]));
+  };
+  return { text, deep };
+}
+
+/** The credential of an Authorization header (`Bearer abc` → `abc`), to be redacted too. */
+function authCredential(headers: Record<string, string> | undefined): string[] {
+  const value = Object.entries(headers ?? {}).find(([k]) => k.toLowerCase() === 'authorization')?.[1];
+  if (!value) return [];
+  return [value.replace(/^\S+\s+/, '')];
+}
+
+function redactHeaders(headers: Headers, r: SecretRedactor): Headers {
+  const out = new Headers();
+  headers.forEach((value, key) => out.append(key, r.text(value)));
+  return out;
 }
 
 export function parseRetryAfter(headers: Headers | undefined): number | undefined {
@@ -72,7 +151,8 @@ export async function httpRequest<T = unknown>(req: HttpRequest): Promise<HttpRe
   }
   const timeoutMs = req.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const started = Date.now();
-  const safeUrl = scrubText(url.split('?')[0]);
+  const redact = secretRedactor([...(req.secrets ?? []), ...authCredential(req.headers)]);
+  const safeUrl = redact.text(url.split('?')[0]);
   let res: Response;
   try {
     res = await fetch(url, { method, headers, body, signal: AbortSignal.timeout(timeoutMs) });
@@ -82,7 +162,7 @@ export async function httpRequest<T = unknown>(req: HttpRequest): Promise<HttpRe
     const kind: HttpFailureKind = timedOut ? 'timeout' : 'network';
     const error = timedOut
       ? `${req.service} did not answer within ${Math.round(timeoutMs / 1000)} s`
-      : `Could not reach ${req.service}: ${scrubText(String(e?.message ?? e))}`;
+      : `Could not reach ${req.service}: ${redact.text(String(e?.message ?? e))}`;
     logger.warn({ service: req.service, method, url: safeUrl, kind, ms: Date.now() - started }, 'outbound request failed');
     return { ok: false, kind, error };
   }
@@ -104,8 +184,9 @@ export async function httpRequest<T = unknown>(req: HttpRequest): Promise<HttpRe
       kind: 'http',
       status: res.status,
       error: `${req.service} answered HTTP ${res.status}`,
-      body: parsed ? data : text.slice(0, 500),
-      headers: res.headers,
+      // Redacted before truncating, so a secret cut at the edge cannot survive as a long prefix.
+      body: parsed ? redact.deep(data) : redact.text(text).slice(0, 500),
+      headers: redactHeaders(res.headers, redact),
       retryAfterSec: parseRetryAfter(res.headers),
     };
   }
@@ -116,7 +197,7 @@ export async function httpRequest<T = unknown>(req: HttpRequest): Promise<HttpRe
       kind: 'invalid_json',
       status: res.status,
       error: `${req.service} sent an answer that is not JSON`,
-      headers: res.headers,
+      headers: redactHeaders(res.headers, redact),
     };
   }
   return { ok: true, status: res.status, data: data as T, headers: res.headers };

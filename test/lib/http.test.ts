@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import nock from 'nock';
-import { httpRequest, parseRetryAfter } from '../../src/lib/http.js';
+import { httpRequest, parseRetryAfter, secretRedactor } from '../../src/lib/http.js';
 import { configureLogger } from '../../src/lib/logger.js';
 
 const API = 'https://api.example.test';
@@ -101,5 +101,80 @@ describe('lib/http httpRequest', () => {
     expect(all).to.include('outbound request');
     for (const secret of ['1234567890-abcdef', 'ya29.secretsecret', 'abcdefghijklmnopqrstuvwxyz']) expect(all).not.to.include(secret);
     expect(all).to.include('xoxb-...');
+  });
+});
+
+describe('lib/http secrets of a request', () => {
+  const TOKEN = 'tok_Secret/Value+with space&more=1';
+  const CLIENT_SECRET = 'GOCSPX-client-secret-abcdef';
+  const REFRESH = '1//0refresh-token-abcdefghijkl';
+  const secrets = [TOKEN, CLIENT_SECRET, REFRESH];
+  const form = { grant_type: 'refresh_token', refresh_token: REFRESH, client_id: 'app.example', client_secret: CLIENT_SECRET };
+  let lines: string[];
+  beforeEach(() => {
+    lines = [];
+    configureLogger({ level: 'trace', destination: { write: (s: string) => void lines.push(s) } });
+  });
+  afterEach(() => configureLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
+
+  /** Each secret, plain and in every encoding an echoing upstream might use. */
+  const encodings = (s: string) => [
+    s,
+    encodeURIComponent(s),
+    encodeURIComponent(s).replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase()),
+    new URLSearchParams({ s }).toString().slice(2),
+    JSON.stringify(s).slice(1, -1),
+    Buffer.from(s).toString('base64').replace(/=+$/, ''),
+    Buffer.from(`user:${s}`).toString('base64').slice(8, -2),
+  ];
+  const expectNoSecret = (text: string) => {
+    for (const s of secrets) for (const e of encodings(s)) expect(text, `${s} as ${e}`).not.to.include(e);
+  };
+
+  it('redacts an echoed secret (plain, URL-encoded, form-encoded, base64, inside JSON) from the failure and the logs', async () => {
+    const echo = (_uri: string, body: string) => ({
+      error: `invalid request Bearer ${TOKEN} ${body}`,
+      error_description: `token=${encodeURIComponent(TOKEN).replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase())} b64=${Buffer.from(REFRESH).toString('base64')}`,
+      nested: { deeper: [{ auth: Buffer.from(`user:${TOKEN}`).toString('base64') }], [REFRESH]: JSON.stringify({ s: CLIENT_SECRET }) },
+    });
+    nock(API).post('/token').reply(400, echo, { 'X-Echo': TOKEN, 'Retry-After': '3' });
+    const res = await httpRequest({ method: 'POST', url: `${API}/token`, form, headers: { Authorization: `Bearer ${TOKEN}` }, service: 'Example', secrets });
+    expect(res).to.deep.include({ ok: false, kind: 'http', status: 400, retryAfterSec: 3 });
+    if (res.ok) throw new Error('expected a failure');
+    const carried = JSON.stringify({ error: res.error, body: res.body, headers: [...res.headers!.entries()] });
+    expectNoSecret(carried);
+    expectNoSecret(lines.join('\n'));
+    expect(carried).to.include('grant_type=refresh_token').and.include('client_id=app.example');
+    expect(carried).to.include('tok_...').and.include('GOCS...');
+  });
+
+  it('redacts a secret from a text body before cutting it to 500 characters', async () => {
+    nock(API).get('/echo').reply(502, `${'x'.repeat(490)}${TOKEN}`);
+    const res = await httpRequest({ url: `${API}/echo`, service: 'Example', secrets: [TOKEN] });
+    if (res.ok) throw new Error('expected a failure');
+    expect(res.body).to.be.a('string').that.does.not.include(TOKEN.slice(0, 10));
+    expect(res.body).to.match(/tok_\.\.\.$/);
+  });
+
+  it('redacts the Authorization credential even when the caller names no secret', async () => {
+    nock(API).get('/me').reply(401, (_uri, _body) => ({ message: `bad credentials: Bearer ${TOKEN}` }));
+    const res = await httpRequest({ url: `${API}/me`, headers: { Authorization: `Bearer ${TOKEN}` }, service: 'Example' });
+    if (res.ok) throw new Error('expected a failure');
+    expect(JSON.stringify(res.body)).not.to.include(TOKEN).and.not.to.include(encodeURIComponent(TOKEN));
+  });
+
+  it('redacts secrets from network error messages and logged URLs', async () => {
+    nock(API).get(`/hooks/${encodeURIComponent(CLIENT_SECRET)}`).replyWithError(`socket hang up for ${REFRESH}`);
+    const res = await httpRequest({ url: `${API}/hooks/${encodeURIComponent(CLIENT_SECRET)}`, service: 'Example', secrets });
+    expect(res).to.deep.include({ ok: false, kind: 'network' });
+    if (!res.ok) expectNoSecret(res.error);
+    expectNoSecret(lines.join('\n'));
+    expect(lines.join('\n')).to.include('/hooks/GOCS...');
+  });
+
+  it('leaves short secrets and ordinary text alone', () => {
+    const r = secretRedactor(['abc', undefined, null, '']);
+    expect(r.text('abc abcdef')).to.equal('abc abcdef');
+    expect(secretRedactor(['s3cr3t-value']).deep({ a: ['x s3cr3t-value y', 1, null, true], keep: 'plain' })).to.deep.equal({ a: ['x s3c... y', 1, null, true], keep: 'plain' });
   });
 });

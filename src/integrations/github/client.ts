@@ -1,9 +1,9 @@
 // The one GitHub API client: GITHUB_API_URL (GitHub Enterprise or a test double), Bearer token,
 // GitHub's media type and API version, a User-Agent, the 10 s timeout of src/lib/http.ts, and
 // every failure turned into one typed result with a message a user can act on. Never throws for a
-// remote failure; the token is only ever sent in a header and never appears in a message.
+// remote failure; the token is only ever sent in a header and never appears in a message: it is
+// passed to httpRequest as the request's secret, so a failure's body arrives here already redacted.
 import { httpRequest, type HttpFailure } from '../../lib/http.js';
-import { scrubText } from '../../lib/logger.js';
 
 export const USER_AGENT = 'TimeTracker-GitHub-Connector';
 export const API_VERSION = '2022-11-28';
@@ -31,10 +31,10 @@ function isRateLimited(res: HttpFailure): boolean {
 
 function githubMessage(body: unknown): string {
   const m = (body as { message?: unknown } | null)?.message;
-  return typeof m === 'string' ? `: ${scrubText(m).slice(0, 200)}` : '';
+  return typeof m === 'string' ? `: ${m.slice(0, 200)}` : '';
 }
 
-/** A failed request as a typed result with a clear message. */
+/** A failed request as a typed result with a clear message, built only from httpRequest's redacted fields. */
 export function describeFailure(res: HttpFailure): Extract<GithubResult<never>, { ok: false }> {
   if (res.kind !== 'http') return { ok: false, kind: res.kind === 'invalid_json' ? 'invalid' : 'unavailable', error: res.error };
   if (res.status === 401) return { ok: false, kind: 'auth', error: 'GitHub rejected the token (invalid or expired); enter a new personal access token' };
@@ -71,6 +71,7 @@ async function get<T>(auth: GithubAuth, url: string): Promise<GithubResult<T>> {
       'X-GitHub-Api-Version': API_VERSION,
       'User-Agent': USER_AGENT,
     },
+    secrets: [auth.token],
   });
   if (!res.ok) return describeFailure(res);
   return { ok: true, data: res.data, nextUrl: nextLink(res.headers.get('link')) };

@@ -1,5 +1,5 @@
 // "Send test message": posts `:wave: TimeTracker test message.` to the configured channel right
-// away (not through the outbox: the user is waiting for the answer). Slack's error string is shown
+// away (not through the outbox: the user is waiting for the answer). Slack's error code is shown
 // on failure. A successful post also tells us the workspace id, which routing uses (routing.ts).
 import type { Integration } from '../../models/index.js';
 import { NOT_CONFIGURED, readSecret } from '../connector.js';

@@ -254,6 +254,24 @@ describe('GitHub connector: config, status, test, webhook secret', () => {
       });
     }
 
+    it('keeps the token out of the answer and the row when GitHub echoes it in a 401 or 403 body', async () => {
+      const { project, client } = await userWithProject();
+      const saved = await client.post(CONFIG, valid(project.id));
+      const echo = (_uri: string, body: unknown) => ({ message: `Bad credentials for Bearer ${TOKEN} (${encodeURIComponent(TOKEN)})`, echoed: { authorization: `Bearer ${TOKEN}`, body } });
+      nock(API).get('/user').reply(401, echo);
+      const unauthorized = await client.post('/api/integrations/github/test', {});
+      expect(unauthorized.body).to.deep.include({ ok: false });
+      expect(unauthorized.body.message).to.match(/token \(invalid or expired\)/);
+      nock(API).get('/user').reply(403, echo);
+      const forbidden = await client.post('/api/integrations/github/test', {});
+      expect(forbidden.body.message).to.match(/refused access.*Bad credentials for Bearer ghp_\.\.\./);
+      const row = (await Integration.findByPk(saved.body.id))!;
+      for (const text of [unauthorized.text, forbidden.text, String(row.last_error)]) {
+        expect(text).to.not.include(TOKEN.slice(4, 14));
+        expect(text).to.not.include(encodeURIComponent(TOKEN).slice(4, 14));
+      }
+    });
+
     it('never writes the token to the logs (save, test, failed test)', async () => {
       const lines: string[] = [];
       configureLogger({ level: 'trace', destination: new Writable({ write: (c, _e, cb) => (lines.push(String(c)), cb()) }) });

@@ -125,6 +125,20 @@ describe('POST /api/integrations/github/sync', () => {
     expect(await Task.count()).to.equal(0);
   });
 
+  it('keeps the token out of the answer and last_error when GitHub echoes it in an error body', async () => {
+    const s = await adminSetup();
+    nock(API).get(ISSUES).query(true).reply(500, (_uri) => ({ message: `upstream failed for Bearer ${TOKEN} / ${Buffer.from(TOKEN).toString('base64')}` }));
+    const res = await s.client.post(SYNC, {});
+    expect(res.body.ok).to.equal(false);
+    expect(res.body.error).to.match(/^GitHub answered HTTP 500: upstream failed for Bearer ghp_\.\.\./);
+    const row = (await Integration.findOne())!;
+    expect(row.last_error).to.equal(res.body.error);
+    for (const text of [res.text, String(row.last_error)]) {
+      expect(text).to.not.include(TOKEN.slice(4, 14));
+      expect(text).to.not.include(Buffer.from(TOKEN).toString('base64').slice(4, 20));
+    }
+  });
+
   it('stops on a rate limit (403, x-ratelimit-remaining: 0) after page one with status "partial"', async () => {
     const s = await adminSetup();
     const reset = Math.floor(Date.now() / 1000) + 120;

@@ -5,7 +5,7 @@ import { wallTimeToInstant } from '../../../src/integrations/google-calendar/eve
 import { ProjectMember, TimeEntry } from '../../../src/models/index.js';
 import { makeEntry, makeProject, makeUser } from '../../factories.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
-import { CALENDAR, connectRow, EVENTS_PATH, googleDeps, GOOGLE_ENV, reload, timedEvent } from './helpers.js';
+import { CALENDAR, connectRow, EVENTS_PATH, googleDeps, GOOGLE_ENV, OAUTH2, REFRESH, reload, timedEvent } from './helpers.js';
 
 const DAY = 86_400_000;
 
@@ -175,6 +175,25 @@ describe('POST /api/integrations/google/sync', () => {
     expect(res.status).to.equal(200);
     expect(res.body).to.include({ ok: true, imported: 1, skipped: 1, exported: 0 });
     expect(res.body.errors).to.deep.equal([]);
+  });
+
+  it('keeps the client secret and the refresh token out of the answer and last_error when the token endpoint echoes the form', async () => {
+    const { user, row } = await setup();
+    await row.update({ config: { ...row.config, token_expiry: new Date(Date.now() - 1000).toISOString() } });
+    const client = srv.client();
+    await client.login(user.email);
+    nock(OAUTH2)
+      .post('/token')
+      .reply(400, (_uri, body) => ({ error: `invalid_request ${String(body)}`, error_description: `could not parse ${decodeURIComponent(String(body))}` }));
+    const res = await client.post('/api/integrations/google/sync', {});
+    expect(res.body.ok).to.equal(false);
+    expect(res.body.error).to.match(/^Import: Could not refresh the Google access token: Google answered HTTP 400 \(invalid_request grant_type=refresh_token&refresh_token=1\/\/r\.\.\.&client_id=test-client-id/);
+    const fresh = await reload(row);
+    expect(fresh.last_error).to.equal(res.body.error);
+    const secret = GOOGLE_ENV.GOOGLE_CLIENT_SECRET;
+    for (const text of [res.text, String(fresh.last_error)]) {
+      for (const value of [secret, encodeURIComponent(secret), REFRESH, encodeURIComponent(REFRESH), REFRESH.slice(0, 10)]) expect(text).to.not.include(value);
+    }
   });
 
   it('answers 404 "Integration not configured" without a row and ok:false for a switched-off row', async () => {

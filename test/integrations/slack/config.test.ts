@@ -171,6 +171,22 @@ describe('Slack config, status and test endpoints', () => {
       expect(res.text).not.to.include(BOT_TOKEN);
     });
 
+    it('answers a generic message, without the token, when Slack echoes the token as its error', async () => {
+      const saved = await save({ bot_token: BOT_TOKEN, channel_id: '#general' });
+      await Integration.update({ last_error: 'an earlier failure' }, { where: { id: saved.body.id } });
+      nock(SLACK_HOST).post('/api/chat.postMessage').reply(200, { ok: false, error: BOT_TOKEN });
+      const res = await c.post('/api/integrations/slack/test', {});
+      expect(res.body).to.deep.include({ ok: false, message: 'Slack rejected the request' });
+      nock(SLACK_HOST).post('/api/chat.postMessage').reply(500, (_uri, body) => ({ ok: false, error: `invalid request Bearer ${BOT_TOKEN} ${JSON.stringify(body)}` }));
+      const echoed = await c.post('/api/integrations/slack/test', {});
+      expect(echoed.body).to.deep.include({ ok: false, message: 'Slack answered HTTP 500' });
+      const row = (await Integration.findByPk(saved.body.id))!;
+      for (const text of [res.text, echoed.text, String(row.last_error)]) {
+        expect(text).to.not.include(BOT_TOKEN);
+        expect(text).to.not.include(BOT_TOKEN.slice(0, 11));
+      }
+    });
+
     it('reports a network failure without the token', async () => {
       await save({ bot_token: BOT_TOKEN, channel_id: '#general' });
       nock(SLACK_HOST).post('/api/chat.postMessage').replyWithError(`connect ECONNREFUSED with ${BOT_TOKEN}`);

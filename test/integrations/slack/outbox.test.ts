@@ -211,6 +211,23 @@ describe('Slack notifications through the outbox', () => {
       expect(await drain({ now: at(new Date(), 86_400_000) })).to.include({ claimed: 0 });
     });
 
+    it('keeps the bot token out of last_error when Slack echoes it (as its error code or in a 500 body)', async () => {
+      await queue(row, 'echoed-ok-false');
+      nock(SLACK_HOST).post('/api/chat.postMessage').reply(200, { ok: false, error: BOT_TOKEN });
+      expect(await drain({ now: later() })).to.include({ failed: 1 });
+      await queue(row, 'echoed-500', '#echo'); // another channel: #time is paced for a second
+      nock(SLACK_HOST).post('/api/chat.postMessage').reply(500, (_uri, body) => ({ ok: false, error: `invalid request Bearer ${BOT_TOKEN} ${JSON.stringify(body)}` }));
+      expect(await drain({ now: later() })).to.include({ claimed: 1 });
+      const rows = await outbox();
+      expect(rows.map((r) => r.last_error)).to.deep.equal(['Slack rejected the request', 'Slack answered HTTP 500']);
+      await row.reload();
+      expect(row.last_error).to.include('Slack rejected the request');
+      for (const text of [JSON.stringify(rows), String(row.last_error)]) {
+        expect(text).to.not.include(BOT_TOKEN);
+        expect(text).to.not.include(BOT_TOKEN.slice(0, 11));
+      }
+    });
+
     it(`gives up after ${MAX_ATTEMPTS} attempts`, async () => {
       await queue(row, 'doomed');
       nock(SLACK_HOST).post('/api/chat.postMessage').times(MAX_ATTEMPTS).reply(503, 'down');
