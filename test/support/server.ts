@@ -44,75 +44,10 @@ export async function startTestServer(opts: { env?: Record<string, string>; conn
   };
 }
 
-export interface TestResponse<T = any> {
-  status: number;
-  body: T;
-  text: string;
-  headers: Headers;
-}
+import { TestClient } from './client.js';
 
-export interface RequestOptions {
-  json?: unknown;
-  body?: string | Buffer;
-  headers?: Record<string, string>;
-  redirect?: 'manual' | 'follow';
-}
-
-/** fetch with a cookie jar. JSON bodies get Content-Type application/json. */
-export class TestClient {
-  private cookies = new Map<string, string>();
-  constructor(readonly baseUrl: string) {}
-
-  get cookieHeader(): string {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-  }
-
-  async request<T = any>(method: string, path: string, opts: RequestOptions = {}): Promise<TestResponse<T>> {
-    const headers: Record<string, string> = { ...opts.headers };
-    if (this.cookies.size) headers.Cookie = this.cookieHeader;
-    let body: string | Buffer | undefined = opts.body;
-    if (opts.json !== undefined) {
-      headers['Content-Type'] ??= 'application/json';
-      body = JSON.stringify(opts.json);
-    }
-    const res = await fetch(this.baseUrl + path, { method, headers, body: body as unknown as BodyInit | undefined, redirect: opts.redirect ?? 'manual' });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(';');
-      const i = pair.indexOf('=');
-      const name = pair.slice(0, i);
-      const value = pair.slice(i + 1);
-      if (value === '' || /expires=Thu, 01 Jan 1970/i.test(c)) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : null;
-    } catch {
-      parsed = text;
-    }
-    return { status: res.status, body: parsed as T, text, headers: res.headers };
-  }
-
-  get<T = any>(path: string, opts?: RequestOptions) {
-    return this.request<T>('GET', path, opts);
-  }
-  post<T = any>(path: string, json?: unknown, opts: RequestOptions = {}) {
-    return this.request<T>('POST', path, { ...opts, json: json ?? opts.json });
-  }
-  patch<T = any>(path: string, json?: unknown, opts: RequestOptions = {}) {
-    return this.request<T>('PATCH', path, { ...opts, json });
-  }
-  delete<T = any>(path: string, opts?: RequestOptions) {
-    return this.request<T>('DELETE', path, opts);
-  }
-
-  async login(email: string, password = 'password123'): Promise<TestResponse> {
-    const res = await this.post('/api/auth/login', { email, password });
-    if (res.status !== 200) throw new Error(`login failed for ${email}: ${res.status} ${res.text}`);
-    return res;
-  }
-}
+export { TestClient };
+export type { RequestOptions, TestResponse } from './client.js';
 
 /** A client of `srv` already logged in as `user` (password "password123"). */
 export async function loginAs(srv: TestServer, user: { email: string }): Promise<TestClient> {
