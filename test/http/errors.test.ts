@@ -10,6 +10,8 @@ import { configureLogger } from '../../src/lib/logger.js';
 import { User } from '../../src/models/index.js';
 import { testDb } from '../support/db.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { ConnectionError, DatabaseError } from 'sequelize';
+import { isDatabaseDown } from '../../src/http/middleware/errorHandler.js';
 
 describe('error handling', () => {
   let srv: TestServer;
@@ -90,4 +92,26 @@ describe('error handling', () => {
     // The unread rest of the body makes the connection unusable: the server says so.
     expect(res.headers.get('connection')).to.equal('close');
   });
+});
+
+describe('isDatabaseDown: which failures answer 503 instead of 500', () => {
+  const dbError = (message: string, code?: string) =>
+    new DatabaseError(Object.assign(new Error(message), { sql: 'SELECT 1', parameters: {}, ...(code ? { code } : {}) }) as never);
+
+  const cases: Array<[string, unknown, boolean]> = [
+    ['a Sequelize connection error', new ConnectionError(new Error('connect ECONNREFUSED 127.0.0.1:1')), true],
+    ['shutdown in progress (57P01)', dbError('terminating connection due to administrator command', '57P01'), true],
+    ['starting up (57P03)', dbError('the database system is starting up', '57P03'), true],
+    ['connection exception class 08', dbError('connection failure', '08006'), true],
+    ['a connection dropped mid-query (no SQLSTATE)', dbError('Connection terminated unexpectedly'), true],
+    ['a raw socket error', Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }), true],
+    ['a unique violation is a bug, not an outage', dbError('duplicate key value violates unique constraint', '23505'), false],
+    ['an SQL error that merely mentions a connection', dbError('column "connection refused" does not exist', '42703'), false],
+    ['a plain programming error', new TypeError('x is undefined'), false],
+  ];
+  for (const [name, err, expected] of cases) {
+    it(`${expected ? '503' : '500'}: ${name}`, () => {
+      expect(isDatabaseDown(err)).to.equal(expected);
+    });
+  }
 });

@@ -8,10 +8,21 @@ import { isAppError } from '../../errors.js';
 import { logger } from '../../lib/logger.js';
 import type { AppState } from '../types.js';
 
-function isDatabaseDown(err: unknown): boolean {
+/** Client-side connection failures carry no SQLSTATE, only these words (pg, node:net). */
+const CONNECTION_LOST = /connection terminated|connection (?:error|refused|reset)|ECONNREFUSED|ECONNRESET|EPIPE|not queryable|terminating connection/i;
+
+/**
+ * True when the error means "the database is not reachable right now", as opposed to a bug:
+ * Sequelize connection errors, SQLSTATE classes 08 (connection exception) and 57P (operator
+ * intervention: shutdown, starting up), and a connection dropped mid-query (no SQLSTATE at all).
+ */
+export function isDatabaseDown(err: unknown): boolean {
   if (err instanceof ConnectionError || err instanceof TimeoutError) return true;
-  const code = (err as { original?: { code?: string }; parent?: { code?: string } })?.original?.code;
-  return err instanceof DatabaseError && ['57P01', '57P02', '57P03', '08006', '08001', '08003'].includes(code ?? '');
+  const e = err as { code?: string; message?: string; original?: { code?: string; message?: string } };
+  const code = e?.original?.code ?? e?.code ?? '';
+  if (code.startsWith('08') || code.startsWith('57P') || ['ECONNREFUSED', 'ECONNRESET', 'EPIPE'].includes(code)) return true;
+  const message = e?.original?.message ?? e?.message ?? '';
+  return (err instanceof DatabaseError || err instanceof Error) && !/^[0-9A-Z]{5}$/.test(code) && CONNECTION_LOST.test(message);
 }
 
 export function errorHandler(): Middleware<AppState> {
