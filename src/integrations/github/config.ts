@@ -73,16 +73,31 @@ export function settingsOf(config: StoredConfig): GithubSettings | null {
   };
 }
 
+/** The default project as the webhook reads it; null when it does not exist (any more). */
+export interface DefaultProjectFacts {
+  name: string;
+  status: string;
+  /** The owner is an admin or a member. */
+  allowed: boolean;
+}
+
 /**
  * Why new tasks cannot go to the default project now (it was checked on save, but may have been
  * archived, deleted or the owner removed from it since), or null when they can.
  */
+export function projectProblem(project: DefaultProjectFacts | null): string | null {
+  if (!project) return 'The default project no longer exists; choose another one';
+  if (project.status !== 'active') return `The default project "${project.name}" is ${project.status}; choose an active project`;
+  if (!project.allowed) return 'The owner may no longer use the default project; choose another one';
+  return null;
+}
+
+/** projectProblem() for a stored owner and project id (the manual sync). */
 export async function defaultProjectProblem(owner: User | null, projectId: number): Promise<string | null> {
   const project = await Project.findByPk(projectId);
-  if (!owner || !project) return 'The default project no longer exists; choose another one';
-  if (project.status !== 'active') return `The default project "${project.name}" is ${project.status}; choose an active project`;
-  if (!(await isProjectAllowed(owner, project.id))) return 'The owner may no longer use the default project; choose another one';
-  return null;
+  if (!owner || !project) return projectProblem(null);
+  const allowed = project.status !== 'active' || (await isProjectAllowed(owner, project.id));
+  return projectProblem({ name: project.name, status: project.status, allowed });
 }
 
 function requireSettings(config: StoredConfig): GithubSettings {

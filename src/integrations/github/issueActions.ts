@@ -1,65 +1,95 @@
 // `issues` webhook actions, one small handler each, dispatched through a name → handler map.
 // Every handler works only on the delivering integration's default project and owner (SPEC trap
-// 5). Database work runs inside the delivery's transaction; the timer start of `assigned` runs
-// after commit through the timer service, so its `timer.started` event sees committed data.
-import type { Transaction } from 'sequelize';
+// 5). A handler does not write: it returns a Plan, the task work to do (run by
+// deliveryStatement.ts in the same statement that records the delivery) and how to answer from
+// its result. The timer start of `assigned` runs after that statement through the timer service,
+// so its `timer.started` event sees committed data.
 import { badRequest, isAppError } from '../../errors.js';
-import { TimeEntry, type Integration, type User } from '../../models/index.js';
-import { ALREADY_RUNNING, startTimer } from '../../services/timer.js';
+import { User } from '../../models/index.js';
+import { activeEntry, ALREADY_RUNNING, startTimer } from '../../services/timer.js';
 import type { GithubSettings } from './config.js';
-import { ensureIssueTask, issueSchema, matchesLabelFilter, priorityFromLabels, updateIssueTask, type Issue } from './tasks.js';
+import type { TaskChanges, TaskWork, WorkResult } from './deliveryStatement.js';
+import { issueSchema, matchesLabelFilter, priorityFromLabels, type Issue } from './tasks.js';
 
 export type Body = Record<string, unknown>;
 
 export interface DeliveryOutcome {
   body: Body;
-  /** Runs after the delivery's transaction committed; its answer replaces `body`. */
+  /** Runs after the delivery was recorded (committed); its answer replaces `body`. */
   afterCommit?: () => Promise<Body>;
 }
 
-export interface IssueContext {
-  row: Integration;
-  owner: User;
+/** What a delivery does for one integration: optional task work, then the answer from its result. */
+export interface Plan {
+  work?: TaskWork;
+  finish: (result: WorkResult) => DeliveryOutcome;
+}
+
+/** One verified integration, as read by the routing query. */
+export interface Target {
+  integrationId: number;
+  owner: { id: number; github_username: string | null };
   settings: GithubSettings;
+  /** projectProblem() of the default project at routing time. */
+  projectProblem: string | null;
+}
+
+export interface IssueContext extends Target {
   issue: Issue;
   payload: Record<string, unknown>;
-  /** defaultProjectProblem(), read before the transaction (handlers query only through `transaction`). */
-  projectProblem: string | null;
-  transaction: Transaction;
 }
 
-type IssueHandler = (c: IssueContext) => Promise<DeliveryOutcome>;
+type IssueHandler = (c: IssueContext) => Plan | Promise<Plan>;
 
 const reply = (body: Body): DeliveryOutcome => ({ body: { ok: true, ...body } });
+export const answer = (body: Body): Plan => ({ finish: () => reply(body) });
 const noTask = () => reply({ ignored: true, reason: 'no task for this issue in the default project' });
+// The task existed when the delivery was recorded but was deleted before it could be read back.
+const taskGone = () => reply({ ignored: true, reason: 'the task of this issue was deleted meanwhile' });
 
-async function createTask(c: IssueContext): Promise<DeliveryOutcome> {
-  if (!matchesLabelFilter(c.issue.labels, c.settings.label_filter)) {
-    return reply({ skipped: `issue does not carry the label "${c.settings.label_filter}"` });
-  }
-  if (c.projectProblem) return reply({ skipped: c.projectProblem });
-  const task = await ensureIssueTask({ projectId: c.settings.default_project_id, ownerId: c.owner.id }, c.issue, c.transaction);
-  return reply({ task_id: task.id, created: task.created });
+/** Why this issue cannot become a task now (label filter, default project), or null. */
+function creationProblem(c: IssueContext): string | null {
+  if (!matchesLabelFilter(c.issue.labels, c.settings.label_filter)) return `issue does not carry the label "${c.settings.label_filter}"`;
+  return c.projectProblem;
 }
 
-async function update(c: IssueContext, values: Parameters<typeof updateIssueTask>[2]): Promise<DeliveryOutcome> {
-  const taskId = await updateIssueTask(c.settings.default_project_id, c.issue.number, values, c.transaction);
-  return taskId === null ? noTask() : reply({ task_id: taskId });
+const ensure = (c: IssueContext, refreshPriority = false): TaskWork => ({
+  kind: 'ensure',
+  target: { projectId: c.settings.default_project_id, ownerId: c.owner.id },
+  issue: c.issue,
+  refreshPriority,
+});
+
+function createTask(c: IssueContext): Plan {
+  const problem = creationProblem(c);
+  if (problem) return answer({ skipped: problem });
+  return { work: ensure(c), finish: (r) => (r.taskId === null ? taskGone() : reply({ task_id: r.taskId, created: r.created })) };
 }
 
-async function relabel(c: IssueContext): Promise<DeliveryOutcome> {
-  const outcome = await update(c, { priority: priorityFromLabels(c.issue.labels) });
+function update(c: IssueContext, changes: TaskChanges, orElse: () => DeliveryOutcome = noTask): Plan {
+  return {
+    work: { kind: 'update', projectId: c.settings.default_project_id, issueNumber: c.issue.number, changes },
+    finish: (r) => (r.taskId === null ? orElse() : reply({ task_id: r.taskId })),
+  };
+}
+
+function relabel(c: IssueContext): Plan {
+  const priority = priorityFromLabels(c.issue.labels);
   // Adding the filter label to an issue that had no task brings the issue in.
   const added = (c.payload.label as { name?: unknown } | undefined)?.name;
-  const bringsIn = c.settings.label_filter && typeof added === 'string' && added.toLowerCase() === c.settings.label_filter;
-  if (outcome.body.ignored && c.payload.action === 'labeled' && bringsIn) return createTask(c);
-  return outcome;
+  const bringsIn = c.payload.action === 'labeled' && c.settings.label_filter && typeof added === 'string' && added.toLowerCase() === c.settings.label_filter;
+  if (!bringsIn) return update(c, { priority });
+  const problem = creationProblem(c);
+  if (problem) return update(c, { priority }, () => reply({ skipped: problem }));
+  return { work: ensure(c, true), finish: (r) => reply(r.created ? { task_id: r.taskId, created: true } : { task_id: r.taskId }) };
 }
 
 function startOwnerTimer(c: IssueContext, taskId: number): () => Promise<Body> {
   return async () => {
+    const owner = await User.findByPk(c.owner.id);
+    if (!owner) return { ok: true, task_id: taskId, started: false, message: 'The connector owner no longer exists' };
     try {
-      const entry = await startTimer(c.owner, {
+      const entry = await startTimer(owner, {
         project_id: c.settings.default_project_id,
         task_id: taskId,
         notes: `GitHub issue #${c.issue.number}: ${c.issue.title.slice(0, 160)}`,
@@ -73,21 +103,23 @@ function startOwnerTimer(c: IssueContext, taskId: number): () => Promise<Body> {
   };
 }
 
-async function assigned(c: IssueContext): Promise<DeliveryOutcome> {
-  if (!c.settings.auto_start_timer) return reply({ ignored: true, reason: 'auto_start_timer is off' });
+async function assigned(c: IssueContext): Promise<Plan> {
+  if (!c.settings.auto_start_timer) return answer({ ignored: true, reason: 'auto_start_timer is off' });
   const assignee = (c.payload.assignee as { login?: unknown } | null | undefined)?.login;
   const own = c.owner.github_username?.trim().toLowerCase();
   if (!own || typeof assignee !== 'string' || assignee.toLowerCase() !== own) {
-    return reply({ ignored: true, reason: "assignee is not the connector owner's github_username" });
+    return answer({ ignored: true, reason: "assignee is not the connector owner's github_username" });
   }
   if (!matchesLabelFilter(c.issue.labels, c.settings.label_filter)) {
-    return reply({ skipped: `issue does not carry the label "${c.settings.label_filter}"` });
+    return answer({ skipped: `issue does not carry the label "${c.settings.label_filter}"` });
   }
-  const running = await TimeEntry.count({ where: { user_id: c.owner.id, end_time: null }, transaction: c.transaction });
-  if (running > 0) return reply({ started: false, message: ALREADY_RUNNING });
-  if (c.projectProblem) return reply({ skipped: c.projectProblem });
-  const task = await ensureIssueTask({ projectId: c.settings.default_project_id, ownerId: c.owner.id }, c.issue, c.transaction);
-  return { body: { ok: true, task_id: task.id }, afterCommit: startOwnerTimer(c, task.id) };
+  // A friendlier early answer only: the timer service's unique index is the real guard.
+  if (await activeEntry(c.owner.id)) return answer({ started: false, message: ALREADY_RUNNING });
+  if (c.projectProblem) return answer({ skipped: c.projectProblem });
+  return {
+    work: ensure(c),
+    finish: (r) => (r.taskId === null ? taskGone() : { body: { ok: true, task_id: r.taskId }, afterCommit: startOwnerTimer(c, r.taskId) }),
+  };
 }
 
 export const ISSUE_ACTIONS: Readonly<Record<string, IssueHandler>> = {
@@ -100,13 +132,13 @@ export const ISSUE_ACTIONS: Readonly<Record<string, IssueHandler>> = {
   unlabeled: relabel,
 };
 
-/** The `issues` event: validates the issue, then dispatches on `action`. */
-export async function handleIssues(c: Omit<IssueContext, 'issue'>): Promise<DeliveryOutcome> {
+/** The `issues` event: validates the issue, then dispatches on `action`. Throws (400) before anything is written. */
+export async function handleIssues(c: Omit<IssueContext, 'issue'>): Promise<Plan> {
   const action = typeof c.payload.action === 'string' ? c.payload.action : '';
   const handler = Object.hasOwn(ISSUE_ACTIONS, action) ? ISSUE_ACTIONS[action] : undefined;
-  if (!handler) return reply({ ignored: true });
+  if (!handler) return answer({ ignored: true });
   const parsed = issueSchema.safeParse(c.payload.issue);
   if (!parsed.success) throw badRequest('Malformed issues payload: issue.number, issue.title and issue.labels are expected');
-  if (parsed.data.isPullRequest) return reply({ ignored: true, reason: 'pull request' });
+  if (parsed.data.isPullRequest) return answer({ ignored: true, reason: 'pull request' });
   return handler({ ...c, issue: parsed.data });
 }

@@ -1,15 +1,18 @@
 // Issues as tasks, shared by the webhook and the manual sync: the issue shape we rely on, the
 // priority mapping, the label filter, and inserts/upserts keyed by the unique index
 // tasks_project_external_ref_unique, so re-deliveries, concurrent deliveries and a sync racing a
-// webhook can never create a second task for one issue.
-import { QueryTypes, type Transaction } from 'sequelize';
+// webhook can never create a second task for one issue (the webhook's own statement, built from
+// the same columns and arbiter, is in deliveryStatement.ts).
+import { QueryTypes } from 'sequelize';
 import { z } from 'zod';
 import { Task } from '../../models/index.js';
 import type { TaskPriority } from '../../models/task.js';
 
 export const issueRef = (issueNumber: number) => `github_issue_${issueNumber}`;
 
-const label = z.union([z.string(), z.object({ name: z.string().nullish() }).passthrough()]);
+// Objects first: GitHub sends label objects, and a failed union branch costs an error object.
+// Unknown keys are stripped (not copied): only the fields below are read.
+const label = z.union([z.object({ name: z.string().nullish() }), z.string()]);
 
 /** The fields of a GitHub issue (webhook payload or REST item) the connector uses. */
 export const issueSchema = z
@@ -22,7 +25,6 @@ export const issueSchema = z
     closed_at: z.string().nullish(),
     pull_request: z.unknown().optional(),
   })
-  .passthrough()
   .transform((raw) => ({
     number: raw.number,
     name: (raw.title?.trim() || `GitHub issue #${raw.number}`).slice(0, 200),
@@ -57,25 +59,16 @@ export interface TaskTarget {
   ownerId: number;
 }
 
-const INSERT_COLUMNS = `INSERT INTO tasks (project_id, name, description, status, priority, created_by, external_ref, external_url, created_at, updated_at)
+/** The columns of a task inserted from an issue, and the arbiter of the partial unique index. */
+export const TASK_INSERT_COLUMNS = 'project_id, name, description, status, priority, created_by, external_ref, external_url, created_at, updated_at';
+export const TASK_ON_CONFLICT = 'ON CONFLICT (project_id, external_ref) WHERE external_ref IS NOT NULL';
+
+const INSERT_COLUMNS = `INSERT INTO tasks (${TASK_INSERT_COLUMNS})
   VALUES ($1, $2, $3, 'todo', $4, $5, $6, $7, now(), now())
-  ON CONFLICT (project_id, external_ref) WHERE external_ref IS NOT NULL`;
+  ${TASK_ON_CONFLICT}`;
 
 function insertBind(target: TaskTarget, issue: Issue): unknown[] {
   return [target.projectId, issue.name, issue.description, priorityFromLabels(issue.labels), target.ownerId, issueRef(issue.number), issue.url];
-}
-
-/** The issue's task in the project, created when missing. The unique index decides races. */
-export async function ensureIssueTask(target: TaskTarget, issue: Issue, transaction?: Transaction): Promise<{ id: number; created: boolean }> {
-  const sequelize = Task.sequelize!;
-  const inserted = await sequelize.query<{ id: number }>(`${INSERT_COLUMNS} DO NOTHING RETURNING id`, {
-    bind: insertBind(target, issue),
-    type: QueryTypes.SELECT,
-    transaction,
-  });
-  if (inserted.length === 1) return { id: inserted[0].id, created: true };
-  const existing = await findIssueTask(target.projectId, issue.number, transaction);
-  return { id: existing!.id, created: false };
 }
 
 export type UpsertOutcome = 'created' | 'updated' | 'unchanged';
@@ -93,23 +86,4 @@ export async function upsertIssueTask(target: TaskTarget, issue: Issue): Promise
   );
   if (rows.length === 0) return 'unchanged';
   return rows[0].inserted ? 'created' : 'updated';
-}
-
-export async function findIssueTask(projectId: number, issueNumber: number, transaction?: Transaction): Promise<Task | null> {
-  return Task.findOne({ where: { project_id: projectId, external_ref: issueRef(issueNumber) }, transaction });
-}
-
-/** Updates the issue's task in the project (only that project: SPEC trap 5); returns its id or null. */
-export async function updateIssueTask(
-  projectId: number,
-  issueNumber: number,
-  values: Partial<Pick<Task, 'status' | 'completed_at' | 'name' | 'description' | 'priority'>>,
-  transaction: Transaction,
-): Promise<number | null> {
-  const [, rows] = await Task.update(values, {
-    where: { project_id: projectId, external_ref: issueRef(issueNumber) },
-    returning: true,
-    transaction,
-  });
-  return rows.length > 0 ? rows[0].id : null;
 }

@@ -1,0 +1,50 @@
+// The webhook's routing read: one statement returns the integrations a repository feeds (on the
+// expression index integrations_github_repo_idx, at most MAX_CANDIDATES) together with what the
+// delivery needs about each owner and default project, so no further read precedes the write.
+import { Integration } from '../../models/index.js';
+import type { StoredConfig } from '../../models/integration.js';
+import type { ProjectStatus } from '../../models/project.js';
+import { preparedQuery } from './preparedQuery.js';
+
+/** At most this many integrations of one repository are tried (each user has their own webhook). */
+export const MAX_CANDIDATES = 10;
+
+export interface Candidate {
+  id: number;
+  user_id: number;
+  /** The stored config, secrets still sealed: verification opens them. */
+  config: StoredConfig;
+  github_username: string | null;
+  /** Null when the default project does not exist (any more). */
+  project_name: string | null;
+  project_status: ProjectStatus | null;
+  /** The owner is an admin or a member of the default project. */
+  project_allowed: boolean;
+}
+
+// The repository match is fenced in a MATERIALIZED CTE: PostgreSQL keeps no statistics for the
+// expression of a partial index, so with `ORDER BY id LIMIT` in the same query block it may walk
+// the primary key and filter every integration (measured: 5.6 ms at 10,000 integrations, against
+// 0.05 ms on the expression index). Owners must be active (an inactive owner's integration is no
+// candidate: 401). The project id is cast only when it is a plain integer, so a malformed config
+// cannot fail the statement.
+const CANDIDATES_SQL = `
+  WITH repo AS MATERIALIZED (
+    SELECT id, user_id, config FROM integrations
+     WHERE provider = 'github_connector' AND is_active
+       AND lower((config->>'repo_owner') || '/' || (config->>'repo_name')) = lower($1))
+  SELECT i.id, i.user_id, i.config, u.github_username,
+         p.name AS project_name, p.status AS project_status,
+         (u.role = 'admin' OR EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = p.id AND m.user_id = u.id))
+           AS project_allowed
+    FROM repo i
+    JOIN users u ON u.id = i.user_id AND u.is_active
+    LEFT JOIN projects p ON p.id = CASE WHEN i.config->>'default_project_id' ~ '^[0-9]{1,9}$'
+                                        THEN (i.config->>'default_project_id')::int END
+   ORDER BY i.id
+   LIMIT ${MAX_CANDIDATES}`;
+
+/** Active integrations (of active users) fed by this repository, with owner and default project facts. */
+export async function findCandidates(fullName: string): Promise<Candidate[]> {
+  return preparedQuery<Candidate>(Integration.sequelize!, CANDIDATES_SQL, [fullName]);
+}
