@@ -12,15 +12,17 @@ export const issueRef = (issueNumber: number) => `github_issue_${issueNumber}`;
 
 // Objects first: GitHub sends label objects, and a failed union branch costs an error object.
 // Unknown keys are stripped (not copied): only the fields below are read.
-const label = z.union([z.object({ name: z.string().nullish() }), z.string()]);
+/** Text as PostgreSQL can store it: JSON may carry \u0000, a text column cannot. */
+const pgText = z.string().transform((s) => s.replace(/\u0000/g, ''));
+const label = z.union([z.object({ name: pgText.nullish() }), pgText]);
 
 /** The fields of a GitHub issue (webhook payload or REST item) the connector uses. */
 export const issueSchema = z
   .object({
     number: z.number().int().positive(),
-    title: z.string().nullish(),
-    body: z.string().nullish(),
-    html_url: z.string().nullish(),
+    title: pgText.nullish(),
+    body: pgText.nullish(),
+    html_url: pgText.nullish(),
     labels: z.array(label).nullish(),
     closed_at: z.string().nullish(),
     pull_request: z.unknown().optional(),

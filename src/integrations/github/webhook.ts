@@ -45,7 +45,8 @@ function toTarget(c: Candidate): Target | null {
 /** The candidates whose current (or, during rotation, previous) secret verifies the raw body. */
 async function verifiedTargets(payload: Record<string, unknown>, raw: Buffer, signature: string): Promise<Target[]> {
   const fullName = (payload.repository as { full_name?: unknown } | undefined)?.full_name;
-  if (!signature || typeof fullName !== 'string' || fullName.length > 300) return [];
+  // No repository name has control characters (PostgreSQL text cannot even hold a NUL).
+  if (!signature || typeof fullName !== 'string' || fullName.length > 300 || /[\u0000-\u001f]/.test(fullName)) return [];
   const now = new Date();
   const targets: Target[] = [];
   for (const candidate of await findCandidates(fullName)) {

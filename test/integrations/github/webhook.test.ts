@@ -101,6 +101,24 @@ describe('POST /api/integrations/github/webhook (receiver)', () => {
       expect(await counts()).to.deep.equal(NOTHING_WRITTEN);
     });
 
+    it('a repository name with a NUL or control character → 401, never a 500', async () => {
+      const { secret } = await connected();
+      for (const repo of ['Codertocat/Hello-World\u0000', 'Codertocat/\u0007Hello-World']) {
+        const res = await deliver(srv, issuePayload('opened', { repo }), { secret });
+        expect(res.status, JSON.stringify(repo)).to.equal(401);
+      }
+      expect(await counts()).to.deep.equal(NOTHING_WRITTEN);
+    });
+
+    it('a signed issue whose title and body carry NUL characters still becomes a task (NULs dropped)', async () => {
+      const { secret, project } = await connected();
+      const res = await deliver(srv, issuePayload('opened', { title: 'Crash\u0000 on save', body: 'steps\u0000here' }), { secret });
+      expect(res.status, res.text).to.equal(200);
+      const task = await Task.findOne({ where: { project_id: project.id } });
+      expect(task?.name).to.equal('Crash on save');
+      expect(task?.description).to.equal('stepshere');
+    });
+
     it('an integration switched off (token cleared) → 401', async () => {
       const { secret, client, project } = await connected();
       await client.post('/api/integrations/github/config', { github_token: null, repo_owner: 'Codertocat', repo_name: 'Hello-World', default_project_id: project.id });
