@@ -2,7 +2,7 @@
 // the projects they are a member of. Every server path that takes a project goes through here.
 import { Op } from 'sequelize';
 import { forbidden, notFound, validation } from '../errors.js';
-import { Project, ProjectMember, type User } from '../models/index.js';
+import { Project, ProjectMember, Task, type User } from '../models/index.js';
 
 export async function allowedProjectIds(user: User): Promise<number[] | 'all'> {
   if (user.role === 'admin') return 'all';
@@ -40,4 +40,13 @@ export async function requireAllowedProject(
     throw validation(field, `project "${project.name}" is ${project.status}; choose an active project`);
   }
   return project;
+}
+
+/** A task given with a project must belong to it. No task → null; unknown id → 404; other project → 400. */
+export async function requireTaskOfProject(projectId: number, taskId: number | null | undefined): Promise<Task | null> {
+  if (taskId === undefined || taskId === null) return null;
+  const task = await Task.findByPk(taskId);
+  if (!task) throw notFound('Task not found');
+  if (task.project_id !== projectId) throw validation('task_id', 'task does not belong to this project');
+  return task;
 }

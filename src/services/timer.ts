@@ -2,11 +2,11 @@
 // GitHub auto-start). The partial unique index `time_entries_one_running_per_user` is the real
 // guard against two running timers; the pre-check only gives a friendlier message sooner.
 import { UniqueConstraintError } from 'sequelize';
-import { AppError, notFound, validation } from '../errors.js';
+import { AppError, notFound } from '../errors.js';
 import { events } from '../events.js';
 import { Project, Task, TimeEntry, type User } from '../models/index.js';
 import type { EntrySource } from '../models/timeEntry.js';
-import { requireAllowedProject } from './access.js';
+import { requireAllowedProject, requireTaskOfProject } from './access.js';
 import { secondsBetween } from './time.js';
 
 export const ALREADY_RUNNING = 'You already have an active timer. Stop it before starting a new one.';
@@ -30,17 +30,9 @@ export async function activeEntry(userId: number): Promise<TimeEntry | null> {
   return TimeEntry.findOne({ where: { user_id: userId, end_time: null } });
 }
 
-async function loadTask(projectId: number, taskId: number | null | undefined): Promise<Task | null> {
-  if (taskId === undefined || taskId === null) return null;
-  const task = await Task.findByPk(taskId);
-  if (!task) throw notFound('Task not found');
-  if (task.project_id !== projectId) throw validation('task_id', 'task does not belong to this project');
-  return task;
-}
-
 export async function startTimer(user: User, input: StartInput, now: Date = new Date()): Promise<TimeEntry> {
   const project = await requireAllowedProject(user, input.project_id);
-  const task = await loadTask(project.id, input.task_id);
+  const task = await requireTaskOfProject(project.id, input.task_id);
   const running = await activeEntry(user.id);
   if (running) throw new TimerConflictError(running);
   let entry: TimeEntry;

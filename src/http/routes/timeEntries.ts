@@ -2,8 +2,8 @@
 import { Op } from 'sequelize';
 import { z } from 'zod';
 import { forbidden, notFound, validation } from '../../errors.js';
-import { Task, TimeEntry, type User } from '../../models/index.js';
-import { requireAllowedProject } from '../../services/access.js';
+import { TimeEntry, type User } from '../../models/index.js';
+import { requireAllowedProject, requireTaskOfProject } from '../../services/access.js';
 import { secondsBetween } from '../../services/time.js';
 import { currentUser } from '../middleware/auth.js';
 import { parseInput } from '../middleware/validate.js';
@@ -30,13 +30,6 @@ const listSchema = z.object({
   limit: z.coerce.number().int().min(1).max(1000).optional(),
 });
 
-async function checkTask(projectId: number, taskId: number | null | undefined): Promise<void> {
-  if (taskId === undefined || taskId === null) return;
-  const task = await Task.findByPk(taskId);
-  if (!task) throw notFound('Task not found');
-  if (task.project_id !== projectId) throw validation('task_id', 'task does not belong to this project');
-}
-
 async function ownEntry(user: User, rawId: unknown): Promise<TimeEntry> {
   const entry = await TimeEntry.findByPk(parseInput(id, rawId, 'id'));
   if (!entry) throw notFound('Time entry not found');
@@ -62,7 +55,7 @@ export function registerTimeEntryRoutes(router: AppRouter): void {
     const body = parseInput(createSchema, ctx.request.body);
     if (body.end_time < body.start_time) throw validation('end_time', 'must not be before start_time');
     const project = await requireAllowedProject(user, body.project_id);
-    await checkTask(project.id, body.task_id);
+    await requireTaskOfProject(project.id, body.task_id);
     const entry = await TimeEntry.create({
       user_id: user.id,
       project_id: project.id,
@@ -89,7 +82,7 @@ export function registerTimeEntryRoutes(router: AppRouter): void {
     const projectId = body.project_id ?? entry.project_id;
     if (body.project_id !== undefined && body.project_id !== entry.project_id) await requireAllowedProject(user, projectId);
     const taskId = body.task_id !== undefined ? body.task_id : body.project_id !== undefined ? null : entry.task_id;
-    await checkTask(projectId, taskId);
+    await requireTaskOfProject(projectId, taskId);
     const start = body.start_time ?? entry.start_time;
     const end = body.end_time ?? entry.end_time;
     if (end && end < start) throw validation('end_time', 'must not be before start_time');
