@@ -2,7 +2,7 @@
 // webhook URL and secret (Reveal / Copy / Regenerate), Save / Test connection / Sync now (admins).
 import React, { useEffect, useState } from 'react';
 import { Box, Button, Icon, Text } from '@adminjs/design-system';
-import { apiPost, messageOf, type ProjectOption } from './api.js';
+import { apiPost, connectionTest, messageOf, type ProjectOption } from './api.js';
 import { useActions, useFieldErrors, useStatus } from './hooks.js';
 import {
   ActionButton, ButtonRow, Card, CheckField, CopyValue, Field, FieldGrid, healthOf, ProjectSelect, ResultLine, SecretField, Section, SyncLine, TextField,
@@ -109,8 +109,7 @@ const GitHubCard: React.FC<{ projects: ProjectOption[]; isAdmin: boolean }> = ({
 
   const test = () =>
     run('test', async () => {
-      const res = await apiPost('/api/integrations/github/test');
-      const r: Result = res.ok ? { kind: 'success', text: messageOf(res, 'Connection works') } : { kind: 'error', text: res.status === 404 ? 'Save the configuration first.' : messageOf(res, 'Connection failed') };
+      const r = await connectionTest('github', { ok: 'Connection works', notConfigured: 'Save the configuration first.', failed: 'Connection failed' });
       setLastTest(r);
       await reload();
       return r;

@@ -3,7 +3,7 @@
 // id, Save / Test / Sync now / Disconnect.
 import React, { useEffect, useState } from 'react';
 import { Box, MessageBox, Text } from '@adminjs/design-system';
-import { apiPost, messageOf, type ProjectOption } from './api.js';
+import { apiPost, connectionTest, messageOf, type ProjectOption } from './api.js';
 import { useActions, useFieldErrors, useStatus } from './hooks.js';
 import {
   ActionButton, ButtonRow, Card, Field, FieldGrid, healthOf, ProjectSelect, ResultLine, SelectField, SyncLine, TextField,
@@ -76,8 +76,7 @@ const GoogleCard: React.FC<{ projects: ProjectOption[]; flash: Result | null }> 
 
   const test = () =>
     run('test', async () => {
-      const res = await apiPost('/api/integrations/google/test');
-      const r: Result = res.ok ? { kind: 'success', text: messageOf(res, 'Connection works') } : { kind: 'error', text: res.status === 404 ? 'Connect Google Calendar first.' : messageOf(res, 'Connection failed') };
+      const r = await connectionTest('google', { ok: 'Connection works', notConfigured: 'Connect Google Calendar first.', failed: 'Connection failed' });
       setLastTest(r);
       await reload();
       return r;

@@ -2,7 +2,7 @@
 // summary and its time, the Slack user ID for /tt commands, the events URL, Save / Send test message.
 import React, { useEffect, useState } from 'react';
 import { Text } from '@adminjs/design-system';
-import { apiPost, messageOf } from './api.js';
+import { apiPost, connectionTest } from './api.js';
 import { useActions, useFieldErrors, useStatus } from './hooks.js';
 import {
   ActionButton, ButtonRow, Card, CheckField, CopyValue, Field, FieldGrid, healthOf, ResultLine, SecretField, Section, SyncLine, TextField,
@@ -71,10 +71,7 @@ const SlackCard: React.FC = () => {
 
   const test = () =>
     run('test', async () => {
-      const res = await apiPost('/api/integrations/slack/test');
-      const r: Result = res.ok
-        ? { kind: 'success', text: messageOf(res, 'Test message sent') }
-        : { kind: 'error', text: res.status === 404 ? 'Save the configuration first.' : messageOf(res, 'Slack did not accept the test message') };
+      const r = await connectionTest('slack', { ok: 'Test message sent', notConfigured: 'Save the configuration first.', failed: 'Slack did not accept the test message' });
       setLastTest(r);
       await reload();
       return r;

@@ -1,5 +1,6 @@
 // Browser-side calls to the JSON API. The session cookie is shared with AdminJS; state changes
 // send JSON bodies (the API refuses other content types and foreign origins).
+import type { Result } from './ui.js';
 
 export interface ApiAnswer<T = Record<string, unknown>> {
   status: number;
@@ -108,4 +109,11 @@ export function formatWhen(iso: string | null | undefined): string {
   if (secs < 3600) return `${Math.floor(secs / 60)} min ago (${abs})`;
   if (secs < 86400) return `${Math.floor(secs / 3600)} h ago (${abs})`;
   return abs;
+}
+
+/** A connector's `POST /api/integrations/{slug}/test` as a result line; 404 means nothing is saved yet. */
+export async function connectionTest(slug: string, texts: { ok: string; notConfigured: string; failed: string }): Promise<Result> {
+  const res = await apiPost(`/api/integrations/${slug}/test`);
+  if (res.ok) return { kind: 'success', text: messageOf(res, texts.ok) };
+  return { kind: 'error', text: res.status === 404 ? texts.notConfigured : messageOf(res, texts.failed) };
 }
