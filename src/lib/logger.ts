@@ -51,7 +51,11 @@ function build(): Logger {
         },
       },
       serializers: {
-        err: (e: Error) => ({ type: e.name, message: scrubText(e.message), stack: e.stack ? scrubText(e.stack) : undefined }),
+        // Anything may arrive as `err` (a string, a pg error event's payload): never let logging throw.
+        err: (e: unknown) =>
+          e instanceof Error
+            ? { type: e.name, message: scrubText(String(e.message)), stack: e.stack ? scrubText(e.stack) : undefined }
+            : { message: scrubText(String(e)) },
       },
     },
     destination,

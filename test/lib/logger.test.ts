@@ -35,6 +35,13 @@ describe('lib/logger redaction', () => {
     for (const s of ['hunter2', 'Bearer xyz', 'tt.sid=1']) expect(lines[0]).not.to.include(s);
   });
 
+  it('logs an `err` that is not an Error (a string, undefined) instead of throwing, still scrubbed', () => {
+    expect(() => log.warn({ err: 'connect failed for xoxb-123456-abcdefgh' }, 'string err')).not.to.throw();
+    expect(() => log.warn({ err: undefined }, 'undefined err')).not.to.throw();
+    expect(lines).to.have.length(2);
+    expect(JSON.parse(lines[0]).err.message).to.equal('connect failed for xoxb-...');
+  });
+
   it('shortens token-shaped values anywhere, in messages, fields and errors', () => {
     const sealed = new Keyring(generateKey()).encrypt('x');
     log.info({ note: `token ghp_abcdefghijklmnopqrstu and ${sealed}` }, 'got xoxb-123456-abcdefgh from Slack');
