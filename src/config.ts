@@ -60,6 +60,7 @@ const schema = z
     GOOGLE_CALENDAR_API_URL: url.default('https://www.googleapis.com/calendar/v3'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     JOBS_ENABLED: bool.default('true'),
+    ROUTING_CACHE: bool.default('true'),
   });
 
 /** Every environment variable the server reads (documented in .env.example and README.md). */
@@ -107,6 +108,8 @@ export interface Config {
   slackApiUrl: string;
   logLevel: string;
   jobsEnabled: boolean;
+  /** Cache webhook routing in memory, invalidated by PostgreSQL LISTEN/NOTIFY (src/db/changeFeed.ts). */
+  routingCache: boolean;
   secureCookies: boolean;
 }
 
@@ -151,6 +154,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     slackApiUrl: e.SLACK_API_URL,
     logLevel: e.LOG_LEVEL,
     jobsEnabled: e.JOBS_ENABLED,
+    routingCache: e.ROUTING_CACHE,
     secureCookies: baseUrl.startsWith('https://'),
   });
 }

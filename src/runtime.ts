@@ -4,6 +4,7 @@ import http from 'node:http';
 import type { Sequelize } from 'sequelize';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
+import { stopChangeFeed } from './db/changeFeed.js';
 import { connectDatabase } from './db/connect.js';
 import type { EmbeddedDatabase } from './db/embedded.js';
 import { migrateUp } from './db/migrator.js';
@@ -85,6 +86,7 @@ async function serve(
       await Promise.race([closed, new Promise((r) => setTimeout(r, 10_000).unref())]);
       server.closeAllConnections();
       events.clear();
+      await stopChangeFeed(sequelize);
       await sequelize.close();
       await embedded?.stop();
       logger.info('shutdown complete');

@@ -6,6 +6,7 @@ import * as m0001 from '../../migrations/0001-host-schema.js';
 import * as m0002 from '../../migrations/0002-add-integration-columns.js';
 import * as m0003 from '../../migrations/0003-connector-tables.js';
 import * as m0006 from '../../migrations/0006-slack.js';
+import * as m0007 from '../../migrations/0007-change-notify.js';
 import { logger } from '../lib/logger.js';
 import { withSessionLock } from './locks.js';
 
@@ -20,7 +21,8 @@ export const MIGRATIONS: ReadonlyArray<{ name: string; module: MigrationModule }
   { name: '0002-add-integration-columns', module: m0002 },
   { name: '0003-connector-tables', module: m0003 },
   { name: '0006-slack', module: m0006 },
-  // 0004 github, 0005 google, 0006 slack, 0007 admin: reserved for connector-specific schema.
+  { name: '0007-change-notify', module: m0007 },
+  // 0004 and 0005 were reserved for GitHub and Google schema and are not used.
 ];
 
 export function createMigrator(sequelize: Sequelize): Umzug<QueryInterface> {

@@ -66,6 +66,30 @@ describe('reliability: two app instances on one database', function () {
     expect(await num(world.db, "SELECT count(*) AS n FROM webhook_deliveries WHERE provider = 'github_connector'")).to.equal(issues * 2);
   });
 
+  it('applies a GitHub connector change made on one instance to the other instance\'s deliveries (routing cache, NOTIFY)', async () => {
+    const owner = await createOwner(await world.admin(a), 'ghrouting');
+    const gh = await configureGithub(owner, 'acme/routing');
+    let n = 1_000;
+    const send = async (server: ServerProc, labels: string[]) => {
+      const d = signedGithubDelivery('issues', issuePayload({ number: n++, repo: gh.repo, labels }), gh.webhookSecret);
+      const r = await fetch(`${server.url}/api/integrations/github/webhook`, { method: 'POST', headers: d.headers, body: d.body });
+      return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+    };
+    // Both instances route this repository from their cache now.
+    for (const server of [a, b, a, b]) expect((await send(server, ['bug'])).body).to.include({ created: true });
+    const saved = await owner.client.post('/api/integrations/github/config', {
+      repo_owner: 'acme', repo_name: 'routing', default_project_id: owner.projectId, auto_start_timer: false, label_filter: 'tracked',
+    });
+    expect(saved.status, saved.text).to.equal(200);
+    const onA = await send(a, ['bug']);
+    expect(onA.body.skipped, 'the instance that made the change applies it to its next delivery').to.match(/tracked/);
+    const started = Date.now();
+    await waitFor(async () => /tracked/.test(String((await send(b, ['bug'])).body.skipped ?? '')), 2_000, 'instance B to apply the new label filter', 5);
+    expect(Date.now() - started).to.be.below(2_000);
+    // And B keeps routing from its cache afterwards: a labelled issue still becomes a task there.
+    expect((await send(b, ['tracked'])).body).to.include({ created: true });
+  });
+
   it('sends each outbox message once while both instances drain the outbox', async () => {
     const owner = await createOwner(await world.admin(a), 'slackowner');
     const slack = await configureSlack(owner, 'U0RELOWNER', { notify_on_start: false, notify_on_stop: false });

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Sequelize } from 'sequelize';
 import { loadConfig } from '../../src/config.js';
+import { stopChangeFeed } from '../../src/db/changeFeed.js';
 import { startEmbedded, type EmbeddedDatabase } from '../../src/db/embedded.js';
 import { migrateUp } from '../../src/db/migrator.js';
 import { createSequelize } from '../../src/db/sequelize.js';
@@ -55,6 +56,7 @@ export async function resetDb(): Promise<void> {
 
 export async function closeTestDb(): Promise<void> {
   if (!current) return;
+  await stopChangeFeed(current.sequelize);
   await current.sequelize.close();
   await current.embedded?.stop();
   current = undefined;

@@ -1,6 +1,11 @@
 // The webhook's routing read: one statement returns the integrations a repository feeds (on the
 // expression index integrations_github_repo_idx, at most MAX_CANDIDATES) together with what the
 // delivery needs about each owner and default project, so no further read precedes the write.
+// Its result is cached per repository and trusted only while the change feed says no integration,
+// user, project or membership changed since it was read (src/db/changeFeed.ts): a delivery then
+// makes one round trip to PostgreSQL instead of two. The webhook re-reads without the cache
+// whenever a cached answer did not verify or no longer matches the database (webhook.ts).
+import { changeFeedFor } from '../../db/changeFeed.js';
 import { Integration } from '../../models/index.js';
 import type { StoredConfig } from '../../models/integration.js';
 import type { ProjectStatus } from '../../models/project.js';
@@ -28,7 +33,7 @@ export interface Candidate {
 // 0.05 ms on the expression index). Owners must be active (an inactive owner's integration is no
 // candidate: 401). The project id is cast only when it is a plain integer, so a malformed config
 // cannot fail the statement.
-const CANDIDATES_SQL = `
+export const CANDIDATES_SQL = `
   WITH repo AS MATERIALIZED (
     SELECT id, user_id, config FROM integrations
      WHERE provider = 'github_connector' AND is_active
@@ -44,7 +49,41 @@ const CANDIDATES_SQL = `
    ORDER BY i.id
    LIMIT ${MAX_CANDIDATES}`;
 
+/** Repositories whose candidates are kept; past that, the oldest entry is dropped. */
+export const CACHE_LIMIT = 5_000;
+/** A safety net only (a change is seen at once through the change feed): no entry is older than this. */
+export const CACHE_MAX_AGE_MS = 30_000;
+const cache = new Map<string, { version: number; at: number; rows: Candidate[] }>();
+
+export interface Candidates {
+  rows: Candidate[];
+  /** True when the rows came from the cache rather than from this read of the database. */
+  cached: boolean;
+}
+
+/**
+ * Where the answer may come from: `cached` (the cache when current, else the database, then
+ * cached), `refresh` (the database, then cached) or `uncached` (the database only, no change feed).
+ */
+export type RoutingRead = 'cached' | 'refresh' | 'uncached';
+
+const read = (fullName: string) => preparedQuery<Candidate>(Integration.sequelize!, CANDIDATES_SQL, [fullName]);
+
 /** Active integrations (of active users) fed by this repository, with owner and default project facts. */
-export async function findCandidates(fullName: string): Promise<Candidate[]> {
-  return preparedQuery<Candidate>(Integration.sequelize!, CANDIDATES_SQL, [fullName]);
+export async function findCandidates(fullName: string, mode: RoutingRead = 'cached'): Promise<Candidates> {
+  if (mode === 'uncached') return { rows: await read(fullName), cached: false };
+  const feed = changeFeedFor(Integration.sequelize!);
+  const key = fullName.toLowerCase();
+  const hit = cache.get(key);
+  if (mode === 'cached' && hit && feed.isCurrent(hit.version) && Date.now() - hit.at < CACHE_MAX_AGE_MS) return { rows: hit.rows, cached: true };
+  const version = feed.current();
+  const at = Date.now();
+  const rows = await read(fullName);
+  cache.delete(key);
+  // Only what was read with no change in between is kept (a change during the read bumped the version).
+  if (version !== null && feed.isCurrent(version) && rows.length > 0) {
+    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+    cache.set(key, { version, at, rows });
+  }
+  return { rows, cached: false };
 }

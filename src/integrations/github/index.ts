@@ -9,7 +9,7 @@ export const githubConnector: ConnectorDescriptor = {
   provider: PROVIDER,
   slug: 'github',
   title: 'GitHub',
-  publicRouters: () => githubPublicRouters(),
+  publicRouters: (deps) => githubPublicRouters(deps),
   routers: (deps) => githubRouters(deps),
   testConnection: (row, deps) => testConnection(row, deps.config.githubApiUrl),
   syncNow: (row, actor, deps) => syncNow(row, actor, deps.config.githubApiUrl),

@@ -20,9 +20,9 @@ import { revealWebhookSecret } from './webhookSecret.js';
 const syncSchema = z.object({ integration_id: id.optional() });
 const secretSchema = z.object({ regenerate: formBool.optional() });
 
-export function githubPublicRouters(): ConnectorRouter[] {
+export function githubPublicRouters({ config }: ConnectorDeps): ConnectorRouter[] {
   const router = new Router<AppState, AppContextExtras>({ prefix: '/api/integrations/github' });
-  router.post('/webhook', githubWebhook());
+  router.post('/webhook', githubWebhook({ routingCache: config.routingCache }));
   return [router];
 }
 

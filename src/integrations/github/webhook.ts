@@ -1,15 +1,20 @@
 // POST /api/integrations/github/webhook. Order matters: raw body (1 MB) → JSON → integrations of
-// `repository.full_name` with their owner and default project (one indexed query) →
-// constant-time signature check against each candidate's secrets → only then anything else. The
-// delivery id is recorded by the same statement as the task work (deliveryStatement.ts), so a
-// failure leaves the delivery unprocessed and GitHub's redelivery can succeed; a delivery already
-// recorded changes nothing. Two round trips to PostgreSQL in the common case.
+// `repository.full_name` with their owner and default project (one indexed query, cached while
+// nothing it depends on changed) → constant-time signature check against each candidate's
+// secrets → only then anything else. The delivery id is recorded by the same statement as the
+// task work (deliveryStatement.ts), so a failure leaves the delivery unprocessed and GitHub's
+// redelivery can succeed; a delivery already recorded changes nothing. One round trip to
+// PostgreSQL in the common case (two when the routing read is not cached).
+//
+// A cached routing answer is a hint, never the last word: when it verifies no candidate (a secret
+// rotated a moment ago) or the write finds its integration or project gone (foreign key), the
+// delivery is routed again from the database before answering.
 import type { Middleware } from 'koa';
-import { badRequest, unauthorized, unprocessable } from '../../errors.js';
+import { badRequest, conflict, unauthorized, unprocessable } from '../../errors.js';
 import { ONE_MB, readRaw } from '../../http/middleware/body.js';
 import type { AppContextExtras, AppState } from '../../http/types.js';
 import { logger } from '../../lib/logger.js';
-import { findCandidates, type Candidate } from './candidates.js';
+import { findCandidates, type Candidate, type RoutingRead } from './candidates.js';
 import { projectProblem, settingsOf } from './config.js';
 import { applyDelivery, type WorkResult } from './deliveryStatement.js';
 import { answer, handleIssues, type Body, type IssueContext, type Plan, type Target } from './issueActions.js';
@@ -42,20 +47,49 @@ function toTarget(c: Candidate): Target | null {
   return { integrationId: c.id, owner: { id: c.user_id, github_username: c.github_username }, settings, projectProblem: projectProblem(project) };
 }
 
+interface Routed {
+  targets: Target[];
+  /** The candidates came from the routing cache. */
+  cached: boolean;
+}
+
 /** The candidates whose current (or, during rotation, previous) secret verifies the raw body. */
-async function verifiedTargets(payload: Record<string, unknown>, raw: Buffer, signature: string): Promise<Target[]> {
+async function verifiedTargets(payload: Record<string, unknown>, raw: Buffer, signature: string, mode: RoutingRead): Promise<Routed> {
   const fullName = (payload.repository as { full_name?: unknown } | undefined)?.full_name;
   // No repository name has control characters (PostgreSQL text cannot even hold a NUL).
-  if (!signature || typeof fullName !== 'string' || fullName.length > 300 || /[\u0000-\u001f]/.test(fullName)) return [];
+  if (!signature || typeof fullName !== 'string' || fullName.length > 300 || /[\u0000-\u001f]/.test(fullName)) return { targets: [], cached: false };
   const now = new Date();
   const targets: Target[] = [];
-  for (const candidate of await findCandidates(fullName)) {
+  const candidates = await findCandidates(fullName, mode);
+  for (const candidate of candidates.rows) {
     const { secrets, problems } = candidateSecrets(candidate.config, now);
     if (problems.length) logger.warn({ integration_id: candidate.id, problems }, 'github webhook secret unusable');
     const target = verifyWithFallback(secrets, raw, signature) >= 0 ? toTarget(candidate) : null;
     if (target) targets.push(target);
   }
-  return targets;
+  return { targets, cached: candidates.cached };
+}
+
+/** Verified targets (401 when none); a cached answer that verifies nothing is checked against the database. */
+async function route(payload: Record<string, unknown>, raw: Buffer, signature: string, mode: RoutingRead): Promise<Routed> {
+  let routed = await verifiedTargets(payload, raw, signature, mode);
+  if (routed.targets.length === 0 && routed.cached) routed = await verifiedTargets(payload, raw, signature, 'refresh');
+  if (routed.targets.length === 0) throw unauthorized('Invalid signature');
+  return routed;
+}
+
+/** The write named an integration, project or owner that no longer exists: nothing was recorded. */
+class StaleRoute extends Error {}
+
+/** A StaleRoute after a fresh read is a real conflict (a concurrent delete), answered 409. */
+const unstale = (err: unknown) =>
+  err instanceof StaleRoute
+    ? conflict('The integration or its project was deleted while this delivery was processed; nothing was recorded (redeliver it from GitHub once the connector is set up again)')
+    : err;
+
+function isForeignKeyViolation(err: unknown): boolean {
+  const e = err as { code?: unknown; parent?: { code?: unknown } } | null;
+  return e?.code === '23503' || e?.parent?.code === '23503';
 }
 
 /** Plans every target's work, then records the delivery and runs the work in one statement. */
@@ -63,7 +97,9 @@ async function dispatch(targets: Target[], event: string, deliveryId: string, pa
   const handler = EVENT_HANDLERS[event];
   const plans = await Promise.all(targets.map((t) => handler({ ...t, payload })));
   const record = { deliveryId, integrationId: targets[0].integrationId, event };
-  const { fresh, results } = await applyDelivery(record, plans.map((p) => p.work ?? null));
+  const { fresh, results } = await applyDelivery(record, plans.map((p) => p.work ?? null)).catch((err: unknown) => {
+    throw isForeignKeyViolation(err) ? new StaleRoute() : err;
+  });
   if (!fresh) return { ok: true, duplicate: true };
   const bodies: Body[] = [];
   for (const [i, plan] of plans.entries()) {
@@ -74,18 +110,27 @@ async function dispatch(targets: Target[], event: string, deliveryId: string, pa
   return bodies.length === 1 ? bodies[0] : { ok: true, results: bodies };
 }
 
-export function githubWebhook(): Middleware<AppState, AppContextExtras> {
+export function githubWebhook(opts: { routingCache: boolean }): Middleware<AppState, AppContextExtras> {
   return async function receiveGithubWebhook(ctx) {
     const raw = await readRaw(ctx, ONE_MB);
     const payload = parsePayload(raw);
-    const targets = await verifiedTargets(payload, raw, ctx.get('X-Hub-Signature-256'));
-    if (targets.length === 0) throw unauthorized('Invalid signature');
+    const signature = ctx.get('X-Hub-Signature-256');
+    let routed = await route(payload, raw, signature, opts.routingCache ? 'cached' : 'uncached');
     const event = ctx.get('X-GitHub-Event');
     if (!event) throw badRequest('X-GitHub-Event header is missing');
     if (!Object.hasOwn(EVENT_HANDLERS, event)) throw unprocessable(`Unhandled event: ${event}`);
     const deliveryId = ctx.get('X-GitHub-Delivery');
     if (!deliveryId) throw badRequest('X-GitHub-Delivery header is missing');
-    ctx.body = await dispatch(targets, event, deliveryId, payload);
-    logger.info({ event, action: payload.action, delivery: deliveryId, integrations: targets.map((t) => t.integrationId) }, 'github webhook processed');
+    const send = (r: Routed) => dispatch(r.targets, event, deliveryId, payload);
+    try {
+      ctx.body = await send(routed);
+    } catch (err) {
+      if (!(err instanceof StaleRoute) || !routed.cached) throw unstale(err);
+      routed = await route(payload, raw, signature, 'refresh');
+      ctx.body = await send(routed).catch((e: unknown) => {
+        throw unstale(e);
+      });
+    }
+    logger.info({ event, action: payload.action, delivery: deliveryId, integrations: routed.targets.map((t) => t.integrationId) }, 'github webhook processed');
   };
 }
