@@ -78,7 +78,8 @@ export async function createWorld(opts: { databaseUrl?: string } = {}): Promise<
         databaseUrl: o.external === false ? undefined : dbUrl,
         dataDir: o.dataDir ?? dataDir,
         port: o.port,
-        nodeArgs: o.nodeArgs,
+        // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the server under load.
+        nodeArgs: o.nodeArgs ?? process.env.BENCH_SERVER_NODE_ARGS?.split(/\s+/).filter(Boolean),
         env: world.serverEnv(extra),
       });
       servers.push(server);

@@ -2,7 +2,7 @@
 // from the linked Slack user, 50 connections. Slack gives up after 3 s; the target is p99 < 100 ms.
 import type { BenchContext } from '../lib/context.js';
 import { ratio } from '../lib/context.js';
-import { measure, OWNER_SLACK_USER, slashStatusRequests, startBaseline, type AppWorld } from './appWorld.js';
+import { measure, warmupFor, OWNER_SLACK_USER, slashStatusRequests, startBaseline, type AppWorld } from './appWorld.js';
 
 export const meta = {
   id: 3,
@@ -19,6 +19,7 @@ export async function run(ctx: BenchContext, app: AppWorld): Promise<void> {
     url: baseline.url,
     connections: ctx.connections,
     durationSec: ctx.durationSec,
+    warmupSec: warmupFor(ctx.durationSec),
     requests: [{ ...requests[0], path: '/select' }],
   });
   await baseline.proc.stop();
@@ -30,6 +31,7 @@ export async function run(ctx: BenchContext, app: AppWorld): Promise<void> {
     url: app.server.url,
     connections: ctx.connections,
     durationSec: ctx.durationSec,
+    warmupSec: warmupFor(ctx.durationSec),
     requests: [{ ...requests[0], onResponse: (_s, body) => void (sample ||= body.slice(0, 200)) }],
   });
   ctx.runs.push({ scenario: 3, label: 'POST /api/integrations/slack/events (/tt status)', kind: 'measured', load: m.load, rss: m.rss, extra: { sampleReply: sample } });
