@@ -5,7 +5,7 @@
 // user, project or membership changed since it was read (src/db/changeFeed.ts): a delivery then
 // makes one round trip to PostgreSQL instead of two. The webhook re-reads without the cache
 // whenever a cached answer did not verify or no longer matches the database (webhook.ts).
-import { changeFeedFor } from '../../db/changeFeed.js';
+import { changeFeedFor, type ChangeFeed } from '../../db/changeFeed.js';
 import { Integration } from '../../models/index.js';
 import type { StoredConfig } from '../../models/integration.js';
 import type { ProjectStatus } from '../../models/project.js';
@@ -53,7 +53,8 @@ export const CANDIDATES_SQL = `
 export const CACHE_LIMIT = 5_000;
 /** A safety net only (a change is seen at once through the change feed): no entry is older than this. */
 export const CACHE_MAX_AGE_MS = 30_000;
-const cache = new Map<string, { version: number; at: number; rows: Candidate[] }>();
+/** Keyed by lower-cased repository; an entry belongs to the feed (database) it was read under. */
+const cache = new Map<string, { feed: ChangeFeed; version: number; at: number; rows: Candidate[] }>();
 
 export interface Candidates {
   rows: Candidate[];
@@ -75,7 +76,9 @@ export async function findCandidates(fullName: string, mode: RoutingRead = 'cach
   const feed = changeFeedFor(Integration.sequelize!);
   const key = fullName.toLowerCase();
   const hit = cache.get(key);
-  if (mode === 'cached' && hit && feed.isCurrent(hit.version) && Date.now() - hit.at < CACHE_MAX_AGE_MS) return { rows: hit.rows, cached: true };
+  if (mode === 'cached' && hit?.feed === feed && feed.isCurrent(hit.version) && Date.now() - hit.at < CACHE_MAX_AGE_MS) {
+    return { rows: hit.rows, cached: true };
+  }
   const version = feed.current();
   const at = Date.now();
   const rows = await read(fullName);
@@ -83,7 +86,7 @@ export async function findCandidates(fullName: string, mode: RoutingRead = 'cach
   // Only what was read with no change in between is kept (a change during the read bumped the version).
   if (version !== null && feed.isCurrent(version) && rows.length > 0) {
     if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
-    cache.set(key, { version, at, rows });
+    cache.set(key, { feed, version, at, rows });
   }
   return { rows, cached: false };
 }

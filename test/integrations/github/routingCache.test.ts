@@ -3,7 +3,7 @@
 // a cached answer that no longer matches the database is re-read before answering.
 import { expect } from 'chai';
 import { changeFeedFor, type ChangeFeed } from '../../../src/db/changeFeed.js';
-import { findCandidates } from '../../../src/integrations/github/candidates.js';
+import { CACHE_MAX_AGE_MS, findCandidates } from '../../../src/integrations/github/candidates.js';
 import { User } from '../../../src/models/index.js';
 import { makeProject, makeUser } from '../../factories.js';
 import { testDb } from '../../support/db.js';
@@ -129,6 +129,19 @@ describe('GitHub webhook routing cache', () => {
     expect((await reading).cached).to.equal(false);
     expect((await findCandidates(REPO)).cached, 'so the next read goes to the database again').to.equal(false);
     expect((await findCandidates(REPO)).cached).to.equal(true);
+  });
+
+  it('does not trust an entry older than 30 s, even without any change', async () => {
+    const { secret } = await connected();
+    await warm(secret);
+    const realNow = Date.now;
+    Date.now = () => realNow() + CACHE_MAX_AGE_MS + 1;
+    try {
+      expect((await findCandidates(REPO)).cached).to.equal(false);
+      expect((await findCandidates(REPO)).cached, 'the fresh read is cached again').to.equal(true);
+    } finally {
+      Date.now = realNow;
+    }
   });
 
   it('with ROUTING_CACHE=false every delivery reads the database', async () => {
