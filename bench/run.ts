@@ -1,4 +1,6 @@
 // `npm run bench` [--quick | BENCH_QUICK=1] [--only=1,3]: the six scenarios of docs/performance.md
+// (plus the opt-in memory soak: --only=7 [--soak-minutes=N]). --out=NAME writes NAME.{json,md}
+// instead of latest.*; a run of the soak alone writes soak.* unless told otherwise.
 // against real server processes, embedded PostgreSQL and fake third parties, all on 127.0.0.1.
 // Writes bench/results/latest.json and bench/results/latest.md. Every run is bounded in time.
 import path from 'node:path';
@@ -14,14 +16,21 @@ import * as s3 from './scenarios/s3-slack-status.js';
 import * as s4 from './scenarios/s4-timer-slack.js';
 import * as s5 from './scenarios/s5-google-sync.js';
 import * as s6 from './scenarios/s6-cold-start.js';
+import * as s7 from './scenarios/s7-soak.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick') || ['1', 'true', 'yes'].includes(String(process.env.BENCH_QUICK ?? '').toLowerCase());
 const onlyArg = args.find((a) => a.startsWith('--only='));
 const only = onlyArg ? new Set(onlyArg.slice(7).split(',').map(Number)) : null;
-const selected = (id: number) => !only || only.has(id);
+/** Scenario 7 (the soak) runs only when asked for by --only. */
+const selected = (id: number) => (only ? only.has(id) : id !== 7);
+const soakArg = args.find((a) => a.startsWith('--soak-minutes='));
+const soakMinutes = soakArg ? Number(soakArg.slice(15)) : quick ? 1 : 10;
+const outArg = args.find((a) => a.startsWith('--out='))?.slice(6);
+const outName = outArg && /^[\w.-]+$/.test(outArg) ? outArg : only && only.size === 1 && only.has(7) ? 'soak' : 'latest';
 /** Hard limit per scenario (full mode: load runs + seeding + start-ups, with margin). */
 const LIMIT_MS = quick ? 180_000 : 600_000;
+const limitFor = (id: number) => (id === 7 ? soakMinutes * 60_000 * 1.5 + 120_000 : LIMIT_MS);
 
 function withLimit<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout;
@@ -59,7 +68,7 @@ async function main(): Promise<void> {
     report.scenarios.push(entry);
     const s = Date.now();
     try {
-      await withLimit(fn(), LIMIT_MS, `scenario ${m.id}`);
+      await withLimit(fn(), limitFor(m.id), `scenario ${m.id}`);
     } catch (err) {
       entry.error = err instanceof Error ? err.message.split('\n')[0].slice(0, 500) : String(err);
       ctx.log(`scenario ${m.id} failed: ${entry.error}`);
@@ -67,12 +76,12 @@ async function main(): Promise<void> {
     entry.seconds = Math.round((Date.now() - s) / 1000);
   };
 
-  if ([1, 2, 3, 4].some(selected)) {
+  if ([1, 2, 3, 4, 7].some(selected)) {
     let app: AppWorld | null = null;
     try {
       app = await withLimit(setupAppWorld(ctx), 120_000, 'setting up scenarios 1–4');
     } catch (err) {
-      for (const m of [s1.meta, s3.meta, s2.meta, s4.meta].filter((x) => selected(x.id))) {
+      for (const m of [s1.meta, s3.meta, s2.meta, s4.meta, s7.meta].filter((x) => selected(x.id))) {
         report.scenarios.push({ ...m, error: `setup failed: ${String((err as Error).message).split('\n')[0].slice(0, 400)}` });
       }
       ctx.log(`setup for scenarios 1–4 failed: ${(err as Error).message}`);
@@ -84,6 +93,7 @@ async function main(): Promise<void> {
         if (selected(3)) await scenario(s3.meta, () => s3.run(ctx, a));
         if (selected(2)) await scenario(s2.meta, () => s2.run(ctx, a));
         if (selected(4)) await scenario(s4.meta, () => s4.run(ctx, a));
+        if (selected(7)) await scenario(s7.meta, () => s7.run(ctx, a, soakMinutes));
       } finally {
         const serverLog = a.server.lines.filter((l) => /"level":(50|60)/.test(l)).slice(-5);
         if (serverLog.length) ctx.log(`server errors (last ${serverLog.length}):\n${serverLog.join('\n')}`);
@@ -98,7 +108,7 @@ async function main(): Promise<void> {
   report.runs.sort((x, y) => x.scenario - y.scenario);
   report.targets.sort((x, y) => x.scenario - y.scenario);
   report.finishedAt = new Date().toISOString();
-  const out = writeReport(report, path.join(REPO_ROOT, 'bench/results'));
+  const out = writeReport(report, path.join(REPO_ROOT, 'bench/results'), outName);
   process.stdout.write(`\n${toMarkdown(report)}\nwrote ${path.relative(REPO_ROOT, out.json)} and ${path.relative(REPO_ROOT, out.md)}\n`);
   const failed = report.targets.filter((t) => t.pass === false).length;
   const broken = report.scenarios.filter((s) => s.error).length;

@@ -99,10 +99,10 @@ export function toMarkdown(r: BenchReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function writeReport(r: BenchReport, dir: string): { json: string; md: string } {
+export function writeReport(r: BenchReport, dir: string, name = 'latest'): { json: string; md: string } {
   fs.mkdirSync(dir, { recursive: true });
-  const json = path.join(dir, 'latest.json');
-  const md = path.join(dir, 'latest.md');
+  const json = path.join(dir, `${name}.json`);
+  const md = path.join(dir, `${name}.md`);
   fs.writeFileSync(json, `${JSON.stringify(r, null, 2)}\n`);
   fs.writeFileSync(md, toMarkdown(r));
   return { json, md };

@@ -2,7 +2,7 @@
 // runs, and VmHWM (the kernel's high-water mark since the process started) at the end.
 import fs from 'node:fs';
 
-function readKb(pid: number, field: 'VmRSS' | 'VmHWM'): number | null {
+export function readKb(pid: number, field: 'VmRSS' | 'VmHWM'): number | null {
   try {
     const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
     const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);

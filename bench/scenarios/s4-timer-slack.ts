@@ -20,7 +20,7 @@ export const meta = {
   baseline: 'the same run with the Slack fake answering at once (the slow run must stay within 1.1 × of it).',
 };
 
-async function seedTimerUsers(app: AppWorld, n: number): Promise<ApiClient[]> {
+export async function seedTimerUsers(app: AppWorld, n: number): Promise<ApiClient[]> {
   const { db, keyring } = app.world;
   const tag = crypto.randomBytes(3).toString('hex');
   const ids = await insertUsers(db, Array.from({ length: n }, (_, i) => ({ username: `timer${tag}${i}`, full_name: `Timer user ${i}` })));
@@ -40,7 +40,7 @@ async function seedTimerUsers(app: AppWorld, n: number): Promise<ApiClient[]> {
   return clients;
 }
 
-function timerRequests(projectId: number): AutocannonRequest[] {
+export function timerRequests(projectId: number): AutocannonRequest[] {
   const withCookie = (path: string, body: string) => (req: AutocannonRequest, context: Record<string, any>) => ({
     ...req,
     method: 'POST',
