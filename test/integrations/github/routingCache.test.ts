@@ -120,6 +120,28 @@ describe('GitHub webhook routing cache', () => {
     expect(again.body).to.deep.equal({ ok: true, duplicate: true });
   });
 
+  it('answers 409 and records nothing when even the database route meets a deleted row (a delete racing the write)', async () => {
+    const { secret } = await connected();
+    await warm(secret);
+    const { sequelize } = await testDb();
+    // Every write now fails the way a concurrent delete makes it fail: a foreign-key violation.
+    await sequelize.query(`
+      CREATE FUNCTION fk_gone() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'gone' USING ERRCODE = 'foreign_key_violation'; END $$;
+      CREATE TRIGGER fk_gone BEFORE INSERT ON webhook_deliveries FOR EACH ROW EXECUTE FUNCTION fk_gone();`);
+    try {
+      const before = await counts();
+      const res = await deliver(srv, issuePayload('opened', { number: 10 }), { secret });
+      expect(res.status).to.equal(409);
+      expect(res.body.error).to.match(/deleted while this delivery was processed.*redeliver it from GitHub/);
+      expect(await counts()).to.deep.equal(before);
+    } finally {
+      await sequelize.query('DROP TRIGGER fk_gone ON webhook_deliveries; DROP FUNCTION fk_gone();');
+    }
+    const redelivered = await deliver(srv, issuePayload('opened', { number: 10 }), { secret });
+    expect(redelivered.body).to.include({ created: true });
+  });
+
   it('does not keep an answer read while something changed', async () => {
     const { secret } = await connected();
     await warm(secret);
