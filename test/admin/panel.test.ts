@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { keyring } from '../../src/lib/secrets.js';
 import { Integration, OutboxMessage, User } from '../../src/models/index.js';
 import { makeAdmin, makeEntry, makeProject, makeUser } from '../factories.js';
-import { startTestServer, type TestClient, type TestServer } from '../support/server.js';
+import { type TestClient, useTestServer } from '../support/server.js';
 
 function formLogin(c: TestClient, email: string, password = 'password123') {
   return c.request('POST', '/admin/login', {
@@ -14,11 +14,7 @@ function formLogin(c: TestClient, email: string, password = 'password123') {
 }
 
 describe('AdminJS panel (/admin)', () => {
-  let srv: TestServer;
-  before(async () => {
-    srv = await startTestServer();
-  });
-  after(async () => srv.close());
+  const srv = useTestServer();
 
   it('GET /admin/login renders the login page', async () => {
     const res = await srv.client().get('/admin/login');

@@ -1,14 +1,10 @@
 import { expect } from 'chai';
 import { TimeEntry, User } from '../../src/models/index.js';
 import { makeAdmin, makeProject, makeUser } from '../factories.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { startTestServer, type TestServer, useTestServer } from '../support/server.js';
 
 describe('authentication and authorization (HTTP)', () => {
-  let srv: TestServer;
-  before(async () => {
-    srv = await startTestServer();
-  });
-  after(async () => srv.close());
+  const srv = useTestServer();
 
   describe('POST /api/auth/login', () => {
     it('logs in with email and sets an HttpOnly, SameSite=Lax session cookie', async () => {

@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/config.js';
 import { freePort } from '../../src/db/embedded.js';
 import { createSequelize } from '../../src/db/sequelize.js';
 import { testDb } from '../support/db.js';
-import { startTestServer, TEST_SESSION_SECRET, type TestServer } from '../support/server.js';
+import { TEST_SESSION_SECRET, useTestServer } from '../support/server.js';
 
 /** createApp() on its own database handle, served on a loopback port for the duration of `fn`. */
 async function withApp(opts: { sequelize: Sequelize; isShuttingDown?: () => boolean }, fn: (base: string) => Promise<void>): Promise<void> {
@@ -24,11 +24,7 @@ async function withApp(opts: { sequelize: Sequelize; isShuttingDown?: () => bool
 }
 
 describe('GET /healthz and /readyz', () => {
-  let srv: TestServer;
-  before(async () => {
-    srv = await startTestServer();
-  });
-  after(async () => srv.close());
+  const srv = useTestServer();
 
   it('/healthz answers {ok:true} without login', async () => {
     const res = await srv.client().get('/healthz');

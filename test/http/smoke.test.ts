@@ -1,13 +1,9 @@
 import { expect } from 'chai';
 import { makeAdmin, makeProject } from '../factories.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { useTestServer } from '../support/server.js';
 
 describe('smoke: the app in-process', () => {
-  let srv: TestServer;
-  before(async () => {
-    srv = await startTestServer();
-  });
-  after(async () => srv.close());
+  const srv = useTestServer();
 
   it('logs in and runs a timer through the API', async () => {
     const admin = await makeAdmin();

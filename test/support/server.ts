@@ -44,6 +44,38 @@ export async function startTestServer(opts: { env?: Record<string, string>; conn
   };
 }
 
+/**
+ * Starts the app before the tests of the enclosing describe block and closes it after them. The
+ * returned object reads through to that server (use it inside hooks and tests, not at describe time).
+ */
+export function useTestServer(opts: Parameters<typeof startTestServer>[0] = {}): TestServer {
+  let current: TestServer | undefined;
+  before(async () => {
+    current = await startTestServer(opts);
+  });
+  after(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  const get = (): TestServer => {
+    if (!current) throw new Error('useTestServer(): the server starts in before(); use it inside hooks and tests');
+    return current;
+  };
+  return {
+    get url() {
+      return get().url;
+    },
+    get config() {
+      return get().config;
+    },
+    get server() {
+      return get().server;
+    },
+    client: () => get().client(),
+    close: () => get().close(),
+  };
+}
+
 import { TestClient } from './client.js';
 
 export { TestClient };

@@ -1,14 +1,10 @@
 import { expect } from 'chai';
 import { User } from '../../../src/models/index.js';
 import { makeUser } from '../../factories.js';
-import { loginAs, startTestServer, type TestServer } from '../../support/server.js';
+import { loginAs, useTestServer } from '../../support/server.js';
 
 describe('GET/PATCH /api/me', () => {
-  let srv: TestServer;
-  before(async () => {
-    srv = await startTestServer();
-  });
-  after(async () => srv.close());
+  const srv = useTestServer();
 
   it('GET returns the own profile without secrets', async () => {
     const user = await makeUser({ username: 'erin', full_name: null, timezone: 'Europe/Berlin' });

@@ -1,14 +1,10 @@
 import { expect } from 'chai';
 import { Project, ProjectMember } from '../../../src/models/index.js';
 import { makeAdmin, makeProject, makeUser } from '../../factories.js';
-import { loginAs, startTestServer, type TestServer } from '../../support/server.js';
+import { loginAs, useTestServer } from '../../support/server.js';
 
 describe('projects API', () => {
-  let srv: TestServer;
-  before(async () => {
-    srv = await startTestServer();
-  });
-  after(async () => srv.close());
+  const srv = useTestServer();
 
   describe('GET /api/projects', () => {
     it('lists only the projects a user is a member of', async () => {

@@ -1,13 +1,9 @@
 import { expect } from 'chai';
 import { makeAdmin, makeProject, makeTask, makeUser } from '../../factories.js';
-import { loginAs, startTestServer, type TestServer } from '../../support/server.js';
+import { loginAs, useTestServer } from '../../support/server.js';
 
 describe('GET /api/tasks', () => {
-  let srv: TestServer;
-  before(async () => {
-    srv = await startTestServer();
-  });
-  after(async () => srv.close());
+  const srv = useTestServer();
 
   it('lists tasks of the user\'s allowed projects only', async () => {
     const user = await makeUser();

@@ -1,14 +1,10 @@
 import { expect } from 'chai';
 import { TimeEntry } from '../../../src/models/index.js';
 import { makeEntry, makeProject, makeTask, makeUser } from '../../factories.js';
-import { loginAs, startTestServer, type TestServer } from '../../support/server.js';
+import { loginAs, useTestServer } from '../../support/server.js';
 
 describe('time entries API', () => {
-  let srv: TestServer;
-  before(async () => {
-    srv = await startTestServer();
-  });
-  after(async () => srv.close());
+  const srv = useTestServer();
 
   async function member() {
     const user = await makeUser();

@@ -1,14 +1,10 @@
 import { expect } from 'chai';
 import { User } from '../../../src/models/index.js';
 import { makeAdmin, makeUser } from '../../factories.js';
-import { loginAs, startTestServer, type TestServer } from '../../support/server.js';
+import { loginAs, useTestServer } from '../../support/server.js';
 
 describe('POST /api/users', () => {
-  let srv: TestServer;
-  before(async () => {
-    srv = await startTestServer();
-  });
-  after(async () => srv.close());
+  const srv = useTestServer();
 
   it('lets an admin create a user who can then log in', async () => {
     const admin = await loginAs(srv, await makeAdmin());

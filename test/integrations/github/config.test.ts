@@ -6,18 +6,14 @@ import { configureLogger } from '../../../src/lib/logger.js';
 import { Integration, ProjectMember } from '../../../src/models/index.js';
 import { makeAdmin, makeProject, makeUser } from '../../factories.js';
 import { testDb } from '../../support/db.js';
-import { startTestServer, type TestServer } from '../../support/server.js';
+import { useTestServer } from '../../support/server.js';
 import { connectGithub, counts, TOKEN } from './helpers.js';
 
 const API = 'https://github.test/api/v3';
 const CONFIG = '/api/integrations/github/config';
 
 describe('GitHub connector: config, status, test, webhook secret', () => {
-  let srv: TestServer;
-  before(async () => {
-    srv = await startTestServer({ env: { GITHUB_API_URL: API } });
-  });
-  after(async () => srv.close());
+  const srv = useTestServer({ env: { GITHUB_API_URL: API } });
 
   async function userWithProject(attrs: Parameters<typeof makeProject>[0] = {}) {
     const user = await makeUser({ github_username: 'Codertocat' });

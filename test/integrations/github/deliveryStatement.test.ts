@@ -6,15 +6,11 @@ import { issueSchema } from '../../../src/integrations/github/tasks.js';
 import { Project, ProjectMember, Task } from '../../../src/models/index.js';
 import { makeProject, makeUser } from '../../factories.js';
 import { testDb } from '../../support/db.js';
-import { startTestServer, type TestServer } from '../../support/server.js';
+import { useTestServer } from '../../support/server.js';
 import { connectGithub, counts, deliver, issuePayload } from './helpers.js';
 
 describe('GitHub webhook: one statement records the delivery and does the work', () => {
-  let srv: TestServer;
-  before(async () => {
-    srv = await startTestServer();
-  });
-  after(async () => srv.close());
+  const srv = useTestServer();
 
   async function connected(role: 'admin' | 'user' = 'user') {
     const user = await makeUser({ role });

@@ -3,15 +3,11 @@ import { events } from '../../../src/events.js';
 import { ALREADY_RUNNING } from '../../../src/services/timer.js';
 import { Integration, Task, TimeEntry, type Project, type User } from '../../../src/models/index.js';
 import { makeEntry, makeProject, makeTask, makeUser } from '../../factories.js';
-import { startTestServer, type TestServer } from '../../support/server.js';
+import { useTestServer } from '../../support/server.js';
 import { connectGithub, counts, deliver, issuePayload, type Connected } from './helpers.js';
 
 describe('GitHub `issues` deliveries', () => {
-  let srv: TestServer;
-  before(async () => {
-    srv = await startTestServer();
-  });
-  after(async () => srv.close());
+  const srv = useTestServer();
 
   interface Setup extends Connected {
     user: User;

@@ -7,19 +7,17 @@ import { CACHE_MAX_AGE_MS, findCandidates } from '../../../src/integrations/gith
 import { User } from '../../../src/models/index.js';
 import { makeProject, makeUser } from '../../factories.js';
 import { testDb } from '../../support/db.js';
-import { startTestServer, type TestServer } from '../../support/server.js';
+import { startTestServer, useTestServer } from '../../support/server.js';
 import { connectGithub, counts, deliver, issuePayload } from './helpers.js';
 
 const REPO = 'Codertocat/Hello-World';
 
 describe('GitHub webhook routing cache', () => {
-  let srv: TestServer;
+  const srv = useTestServer();
   let feed: ChangeFeed;
   before(async () => {
-    srv = await startTestServer();
     feed = changeFeedFor((await testDb()).sequelize);
   });
-  after(async () => srv.close());
 
   async function connected(opts: { repo?: string } = {}) {
     const user = await makeUser();

@@ -5,7 +5,7 @@ import { githubConnector } from '../../../src/integrations/github/index.js';
 import { configureLogger } from '../../../src/lib/logger.js';
 import { Integration, Task, type Project, type User } from '../../../src/models/index.js';
 import { makeAdmin, makeProject, makeUser } from '../../factories.js';
-import { startTestServer, type TestServer } from '../../support/server.js';
+import { useTestServer } from '../../support/server.js';
 import { connectGithub, deliver, issuePayload, TOKEN, type Connected } from './helpers.js';
 
 const API = 'https://ghe.example.test/api/v3';
@@ -44,11 +44,7 @@ function twoPages(times = 1): nock.Scope {
 }
 
 describe('POST /api/integrations/github/sync', () => {
-  let srv: TestServer;
-  before(async () => {
-    srv = await startTestServer({ env: { GITHUB_API_URL: API } });
-  });
-  after(async () => srv.close());
+  const srv = useTestServer({ env: { GITHUB_API_URL: API } });
 
   interface Setup extends Connected {
     admin: User;

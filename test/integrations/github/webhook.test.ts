@@ -4,15 +4,11 @@ import { signPayload } from '../../../src/integrations/github/verifySignature.js
 import { ROTATED_AT_KEY } from '../../../src/integrations/github/webhookSecret.js';
 import { Integration, Task } from '../../../src/models/index.js';
 import { makeProject, makeUser } from '../../factories.js';
-import { startTestServer, type TestServer } from '../../support/server.js';
+import { useTestServer } from '../../support/server.js';
 import { connectGithub, counts, deliver, example, issuePayload } from './helpers.js';
 
 describe('POST /api/integrations/github/webhook (receiver)', () => {
-  let srv: TestServer;
-  before(async () => {
-    srv = await startTestServer();
-  });
-  after(async () => srv.close());
+  const srv = useTestServer();
 
   async function connected(opts: Parameters<typeof connectGithub>[3] = {}) {
     const user = await makeUser({ github_username: 'Codertocat' });

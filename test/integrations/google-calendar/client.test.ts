@@ -3,7 +3,7 @@ import nock from 'nock';
 import { createGoogleCalendarConnector } from '../../../src/integrations/google-calendar/index.js';
 import { getAccessToken } from '../../../src/integrations/google-calendar/tokens.js';
 import { makeProject, makeUser } from '../../factories.js';
-import { startTestServer, type TestServer } from '../../support/server.js';
+import { useTestServer } from '../../support/server.js';
 import { ACCESS, CALENDAR, connectRow, EVENTS_PATH, googleDeps, GOOGLE_ENV, OAUTH2, reload } from './helpers.js';
 
 describe('Google client: failures become clean {ok:false, error} results', () => {
@@ -56,11 +56,7 @@ describe('Google client: failures become clean {ok:false, error} results', () =>
 });
 
 describe('Google Calendar endpoints with a short HTTP timeout', () => {
-  let srv: TestServer;
-  before(async () => {
-    srv = await startTestServer({ env: GOOGLE_ENV, connectors: [createGoogleCalendarConnector({ timeoutMs: 600 })] });
-  });
-  after(async () => srv.close());
+  const srv = useTestServer({ env: GOOGLE_ENV, connectors: [createGoogleCalendarConnector({ timeoutMs: 600 })] });
 
   it('sync and test answer with clean errors on a timeout and on a non-JSON answer', async () => {
     const user = await makeUser();

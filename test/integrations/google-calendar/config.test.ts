@@ -2,18 +2,14 @@ import { expect } from 'chai';
 import nock from 'nock';
 import { Integration } from '../../../src/models/index.js';
 import { makeAdmin, makeProject, makeUser } from '../../factories.js';
-import { startTestServer, type TestServer } from '../../support/server.js';
+import { useTestServer } from '../../support/server.js';
 import { ACCESS, CALENDAR, connectRow, EVENTS_PATH, GOOGLE_ENV, REFRESH, reload } from './helpers.js';
 
 const CONFIG = '/api/integrations/google/config';
 const STATUS = '/api/integrations/google/status';
 
 describe('Google Calendar: config, status, test', () => {
-  let srv: TestServer;
-  before(async () => {
-    srv = await startTestServer({ env: GOOGLE_ENV });
-  });
-  after(async () => srv.close());
+  const srv = useTestServer({ env: GOOGLE_ENV });
 
   async function loggedIn(attrs: Parameters<typeof makeUser>[0] = {}) {
     const user = await makeUser(attrs);

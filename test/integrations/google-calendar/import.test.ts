@@ -4,7 +4,7 @@ import { syncIntegration } from '../../../src/integrations/google-calendar/sync.
 import { wallTimeToInstant } from '../../../src/integrations/google-calendar/eventTime.js';
 import { ProjectMember, TimeEntry } from '../../../src/models/index.js';
 import { makeEntry, makeProject, makeUser } from '../../factories.js';
-import { startTestServer, type TestServer } from '../../support/server.js';
+import { useTestServer } from '../../support/server.js';
 import { CALENDAR, connectRow, EVENTS_PATH, googleDeps, GOOGLE_ENV, OAUTH2, REFRESH, reload, timedEvent } from './helpers.js';
 
 const DAY = 86_400_000;
@@ -160,11 +160,7 @@ describe('Google Calendar import', () => {
 });
 
 describe('POST /api/integrations/google/sync', () => {
-  let srv: TestServer;
-  before(async () => {
-    srv = await startTestServer({ env: GOOGLE_ENV });
-  });
-  after(async () => srv.close());
+  const srv = useTestServer({ env: GOOGLE_ENV });
 
   it('runs a sync for the caller and answers {ok, imported, skipped, exported, errors}', async () => {
     const { user } = await setup();

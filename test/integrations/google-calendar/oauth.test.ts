@@ -6,7 +6,7 @@ import { readSecret, sealSecret } from '../../../src/integrations/connector.js';
 import { Integration, type User } from '../../../src/models/index.js';
 import { makeEntry, makeProject, makeUser } from '../../factories.js';
 import { testDb } from '../../support/db.js';
-import { startTestServer, type TestClient, type TestServer } from '../../support/server.js';
+import { type TestClient, useTestServer } from '../../support/server.js';
 import { ACCOUNTS, CALENDAR_SCOPE, connectRow, GOOGLE_ENV, OAUTH2, REFRESH, reload, USERINFO } from './helpers.js';
 
 const PAGE = '/admin/pages/personal-connectors';
@@ -14,11 +14,7 @@ const NEW_ACCESS = 'ya29.fresh-from-the-code-exchange';
 const NEW_REFRESH = '1//fresh-refresh-token-from-exchange';
 
 describe('Google Calendar OAuth: /integrations/google/{connect,callback,disconnect}', () => {
-  let srv: TestServer;
-  before(async () => {
-    srv = await startTestServer({ env: GOOGLE_ENV });
-  });
-  after(async () => srv.close());
+  const srv = useTestServer({ env: GOOGLE_ENV });
 
   async function loggedIn(): Promise<{ user: User; client: TestClient }> {
     const user = await makeUser();
@@ -256,11 +252,7 @@ describe('Google Calendar OAuth: /integrations/google/{connect,callback,disconne
 });
 
 describe('Google Calendar OAuth without GOOGLE_CLIENT_ID / GOOGLE_CLIENT_SECRET', () => {
-  let srv: TestServer;
-  before(async () => {
-    srv = await startTestServer();
-  });
-  after(async () => srv.close());
+  const srv = useTestServer();
 
   it('connect answers a clear "not configured" page instead of redirecting or crashing', async () => {
     const user = await makeUser();

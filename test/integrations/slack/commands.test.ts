@@ -3,7 +3,7 @@ import { QueryTypes } from 'sequelize';
 import { TimeEntry, type User } from '../../../src/models/index.js';
 import { makeAdmin, makeEntry, makeProject, makeUser } from '../../factories.js';
 import { testDb } from '../../support/db.js';
-import { startTestServer, type TestServer } from '../../support/server.js';
+import { useTestServer } from '../../support/server.js';
 import { makeSlackIntegration, slash, SLACK_ENV } from './helpers.js';
 
 const HELP = [
@@ -15,14 +15,10 @@ const HELP = [
 ].join('\n');
 
 describe('/tt commands', () => {
-  let srv: TestServer;
+  const srv = useTestServer({ env: SLACK_ENV });
   let user: User;
   const SLACK_USER = 'U0CMD1';
 
-  before(async () => {
-    srv = await startTestServer({ env: SLACK_ENV });
-  });
-  after(async () => srv.close());
   beforeEach(async () => {
     user = await makeUser({ username: 'casey' });
     await makeSlackIntegration(user, { linked: SLACK_USER });

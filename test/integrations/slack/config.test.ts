@@ -3,7 +3,7 @@ import nock from 'nock';
 import { slackConnector } from '../../../src/integrations/slack/index.js';
 import { Integration } from '../../../src/models/index.js';
 import { makeUser } from '../../factories.js';
-import { startTestServer, type TestClient, type TestServer } from '../../support/server.js';
+import { type TestClient, useTestServer } from '../../support/server.js';
 import { BOT_TOKEN, makeSlackIntegration, SLACK_API, SLACK_ENV, SLACK_HOST, slackAccepts, type PostedMessage } from './helpers.js';
 
 const STATUS_KEYS = [
@@ -12,12 +12,8 @@ const STATUS_KEYS = [
 ].sort();
 
 describe('Slack config, status and test endpoints', () => {
-  let srv: TestServer;
+  const srv = useTestServer({ env: SLACK_ENV });
   let c: TestClient;
-  before(async () => {
-    srv = await startTestServer({ env: SLACK_ENV });
-  });
-  after(async () => srv.close());
   beforeEach(async () => {
     const user = await makeUser({ username: 'dana' });
     c = srv.client();

@@ -5,7 +5,7 @@ import { signatureHeader } from '../../../src/integrations/slack/verifyRequest.j
 import { Integration, TimeEntry } from '../../../src/models/index.js';
 import { makeProject, makeUser } from '../../factories.js';
 import { testDb } from '../../support/db.js';
-import { startTestServer, type TestServer } from '../../support/server.js';
+import { useTestServer } from '../../support/server.js';
 import { commandBody, EVENTS, makeSlackIntegration, nowSec, SECRET, signedHeaders, slash, SLACK_ENV } from './helpers.js';
 
 const INVALID = { ok: false, error: 'Invalid signature' };
@@ -24,11 +24,7 @@ function rawPost(url: string, body: string, headers: http.OutgoingHttpHeaders): 
 }
 
 describe('POST /api/integrations/slack/events', () => {
-  let srv: TestServer;
-  before(async () => {
-    srv = await startTestServer({ env: SLACK_ENV });
-  });
-  after(async () => srv.close());
+  const srv = useTestServer({ env: SLACK_ENV });
 
   describe('signature checks over HTTP', () => {
     it('answers ssl_check=1 with 200 and an empty body', async () => {

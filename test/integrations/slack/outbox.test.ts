@@ -15,7 +15,7 @@ import { localClock } from '../../../src/services/time.js';
 import { Integration, TimeEntry } from '../../../src/models/index.js';
 import { makeEntry, makeProject, makeTask, makeUser } from '../../factories.js';
 import { testDb } from '../../support/db.js';
-import { startTestServer, type TestServer } from '../../support/server.js';
+import { useTestServer } from '../../support/server.js';
 import { BOT_TOKEN, makeSlackIntegration, SLACK_API, SLACK_ENV, SLACK_HOST, slackAccepts, type PostedMessage } from './helpers.js';
 
 interface OutboxRow {
@@ -44,11 +44,7 @@ async function queue(row: Integration, text: string, channel = '#time', key = te
 }
 
 describe('Slack notifications through the outbox', () => {
-  let srv: TestServer;
-  before(async () => {
-    srv = await startTestServer({ env: SLACK_ENV });
-  });
-  after(async () => srv.close());
+  const srv = useTestServer({ env: SLACK_ENV });
 
   describe('timer events', () => {
     it('returns from a REST timer start at once while Slack takes 15 s; the worker delivers later', async () => {
