@@ -2,7 +2,7 @@
 // webhook URL and secret (Reveal / Copy / Regenerate), Save / Test connection / Sync now (admins).
 import React, { useEffect, useState } from 'react';
 import { Box, Button, Icon, Text } from '@adminjs/design-system';
-import { apiPost, connectionTest, messageOf, type ProjectOption } from './api.js';
+import { apiPost, messageOf, type ProjectOption } from './api.js';
 import { useActions, useFieldErrors, useStatus } from './hooks.js';
 import {
   ActionButton, ButtonRow, Card, CheckField, CopyValue, Field, FieldGrid, healthOf, ProjectSelect, ResultLine, SecretField, Section, SyncLine, TextField,
@@ -69,10 +69,9 @@ const WebhookSecret: React.FC<{ hasSecret: boolean; onRotated: () => void }> = (
 };
 
 const GitHubCard: React.FC<{ projects: ProjectOption[]; isAdmin: boolean }> = ({ projects, isAdmin }) => {
-  const { status, setStatus, loadError, reload } = useStatus<GitHubStatus>(T);
+  const { status, setStatus, loadError, reload, lastTest, setLastTest, testConnection, syncNow } = useStatus<GitHubStatus>(T);
   const { busy, result, setResult, run } = useActions();
   const { errors, clear, fromAnswer } = useFieldErrors(FIELDS);
-  const [lastTest, setLastTest] = useState<Result | null>(null);
   const [form, setForm] = useState({ github_token: '', repo_owner: '', repo_name: '', default_project_id: '', auto_start_timer: false, label_filter: '' });
   const set = (patch: Partial<typeof form>) => setForm((f) => ({ ...f, ...patch }));
 
@@ -107,21 +106,8 @@ const GitHubCard: React.FC<{ projects: ProjectOption[]; isAdmin: boolean }> = ({
       return { kind: 'success', text: 'GitHub settings saved.' };
     });
 
-  const test = () =>
-    run('test', async () => {
-      const r = await connectionTest('github', { ok: 'Connection works', notConfigured: 'Save the configuration first.', failed: 'Connection failed' });
-      setLastTest(r);
-      await reload();
-      return r;
-    });
-
-  const sync = () =>
-    run('sync', async () => {
-      const res = await apiPost('/api/integrations/github/sync', status?.id ? { integration_id: status.id } : {});
-      if (res.ok) setLastTest(null);
-      await reload();
-      return res.ok ? { kind: 'success', text: syncSummary(res.body) } : { kind: 'error', text: messageOf(res, 'Sync failed') };
-    });
+  const test = () => run('test', () => testConnection({ ok: 'Connection works', notConfigured: 'Save the configuration first.', failed: 'Connection failed' }));
+  const sync = () => run('sync', () => syncNow(status?.id ? { integration_id: status.id } : {}, syncSummary));
 
   const health = healthOf(status, loadError, lastTest);
   const hasToken = Boolean(status?.has_token ?? status?.has_github_token ?? status?.connected);

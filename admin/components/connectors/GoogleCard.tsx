@@ -3,7 +3,7 @@
 // id, Save / Test / Sync now / Disconnect.
 import React, { useEffect, useState } from 'react';
 import { Box, MessageBox, Text } from '@adminjs/design-system';
-import { apiPost, connectionTest, messageOf, type ProjectOption } from './api.js';
+import { apiPost, messageOf, type ProjectOption } from './api.js';
 import { useActions, useFieldErrors, useStatus } from './hooks.js';
 import {
   ActionButton, ButtonRow, Card, Field, FieldGrid, healthOf, ProjectSelect, ResultLine, SelectField, SyncLine, TextField,
@@ -42,10 +42,9 @@ function syncSummary(body: Record<string, unknown>): string {
 }
 
 const GoogleCard: React.FC<{ projects: ProjectOption[]; flash: Result | null }> = ({ projects, flash }) => {
-  const { status, setStatus, loadError, reload } = useStatus<GoogleStatus>('google');
+  const { status, setStatus, loadError, reload, lastTest, setLastTest, testConnection, syncNow } = useStatus<GoogleStatus>('google');
   const { busy, result, setResult, run } = useActions();
   const { errors, clear, fromAnswer } = useFieldErrors(FIELDS);
-  const [lastTest, setLastTest] = useState<Result | null>(null);
   const [form, setForm] = useState({ calendar_id: 'primary', sync_direction: 'import', default_project_id: '', sync_days_back: '7' });
   const set = (patch: Partial<typeof form>) => setForm((f) => ({ ...f, ...patch }));
 
@@ -74,21 +73,8 @@ const GoogleCard: React.FC<{ projects: ProjectOption[]; flash: Result | null }> 
       return { kind: 'success', text: 'Google Calendar settings saved.' };
     });
 
-  const test = () =>
-    run('test', async () => {
-      const r = await connectionTest('google', { ok: 'Connection works', notConfigured: 'Connect Google Calendar first.', failed: 'Connection failed' });
-      setLastTest(r);
-      await reload();
-      return r;
-    });
-
-  const sync = () =>
-    run('sync', async () => {
-      const res = await apiPost('/api/integrations/google/sync');
-      if (res.ok) setLastTest(null);
-      await reload();
-      return res.ok ? { kind: 'success', text: syncSummary(res.body) } : { kind: 'error', text: messageOf(res, 'Sync failed') };
-    });
+  const test = () => run('test', () => testConnection({ ok: 'Connection works', notConfigured: 'Connect Google Calendar first.', failed: 'Connection failed' }));
+  const sync = () => run('sync', () => syncNow(undefined, syncSummary));
 
   const disconnect = () =>
     run('disconnect', async () => {

@@ -2,11 +2,11 @@
 // summary and its time, the Slack user ID for /tt commands, the events URL, Save / Send test message.
 import React, { useEffect, useState } from 'react';
 import { Text } from '@adminjs/design-system';
-import { apiPost, connectionTest } from './api.js';
+import { apiPost } from './api.js';
 import { useActions, useFieldErrors, useStatus } from './hooks.js';
 import {
   ActionButton, ButtonRow, Card, CheckField, CopyValue, Field, FieldGrid, healthOf, ResultLine, SecretField, Section, SyncLine, TextField,
-  type Result, type SyncInfo,
+  type SyncInfo,
 } from './ui.js';
 
 interface SlackStatus extends SyncInfo {
@@ -25,10 +25,9 @@ interface SlackStatus extends SyncInfo {
 const FIELDS = ['bot_token', 'signing_secret', 'channel_id', 'notify_on_start', 'notify_on_stop', 'daily_summary', 'daily_summary_time', 'linked_slack_user_id'] as const;
 
 const SlackCard: React.FC = () => {
-  const { status, setStatus, loadError, reload } = useStatus<SlackStatus>('slack');
+  const { status, setStatus, loadError, lastTest, setLastTest, testConnection } = useStatus<SlackStatus>('slack');
   const { busy, result, setResult, run } = useActions();
   const { errors, clear, fromAnswer } = useFieldErrors(FIELDS);
-  const [lastTest, setLastTest] = useState<Result | null>(null);
   const [form, setForm] = useState({
     bot_token: '', signing_secret: '', channel_id: '', notify_on_start: true, notify_on_stop: true, daily_summary: false, daily_summary_time: '18:00', linked_slack_user_id: '',
   });
@@ -70,12 +69,7 @@ const SlackCard: React.FC = () => {
     });
 
   const test = () =>
-    run('test', async () => {
-      const r = await connectionTest('slack', { ok: 'Test message sent', notConfigured: 'Save the configuration first.', failed: 'Slack did not accept the test message' });
-      setLastTest(r);
-      await reload();
-      return r;
-    });
+    run('test', () => testConnection({ ok: 'Test message sent', notConfigured: 'Save the configuration first.', failed: 'Slack did not accept the test message' }));
 
   const health = healthOf(status, loadError, lastTest);
   const hasBotToken = Boolean(status?.has_bot_token ?? status?.connected);
