@@ -18,7 +18,9 @@ import type { Model, ModelStatic, Sequelize, Transaction } from 'sequelize';
 import { CHANGE_CHANNEL, WATCHED_TABLES } from '../../migrations/0007-change-notify.js';
 import { logger } from '../lib/logger.js';
 
-const WRITE_HOOKS = ['afterCreate', 'afterUpdate', 'afterSave', 'afterDestroy', 'afterUpsert', 'afterBulkCreate', 'afterBulkUpdate', 'afterBulkDestroy'] as const;
+// afterSave is left out: every save already runs afterCreate or afterUpdate.
+const WRITE_HOOKS = ['afterCreate', 'afterUpdate', 'afterDestroy', 'afterUpsert', 'afterBulkCreate', 'afterBulkUpdate', 'afterBulkDestroy'] as const;
+const HOOK_NAME = 'changeFeed';
 const WATCHED = new Set<string>(WATCHED_TABLES);
 
 export interface ChangeFeedOptions {
@@ -55,10 +57,6 @@ export class ChangeFeed {
     return this.live && version === this.version;
   }
 
-  get connected(): boolean {
-    return this.live;
-  }
-
   /** Something watched changed (or may have): every cached value is stale from now on. */
   changed(): void {
     this.version++;
@@ -72,7 +70,7 @@ export class ChangeFeed {
     });
   }
 
-  /** Resolves once the listener is connected (tests and startup use it), or rejects after `timeoutMs`. */
+  /** Resolves once the listener is connected, or rejects after `timeoutMs` (tests wait on it). */
   async whenConnected(timeoutMs = 10_000): Promise<void> {
     this.start();
     const deadline = Date.now() + timeoutMs;
@@ -166,7 +164,7 @@ function watchLocalWrites(sequelize: Sequelize, feed: ChangeFeed): void {
     options?.transaction?.afterCommit(() => feed.changed());
   };
   for (const hook of WRITE_HOOKS) {
-    sequelize.addHook(hook, 'changeFeed', (...args: unknown[]) => {
+    sequelize.addHook(hook, HOOK_NAME, (...args: unknown[]) => {
       const [first, options] = args as [unknown, HookOptions];
       if (hook === 'afterBulkUpdate' || hook === 'afterBulkDestroy') return onWrite(undefined, first as HookOptions);
       const instance = Array.isArray(first) ? first[0] : first;
@@ -195,5 +193,6 @@ export async function stopChangeFeed(sequelize: Sequelize): Promise<void> {
   const feed = feeds.get(sequelize);
   if (!feed) return;
   feeds.delete(sequelize);
+  for (const hook of WRITE_HOOKS) sequelize.removeHook(hook, HOOK_NAME);
   await feed.stop();
 }
