@@ -1,8 +1,8 @@
 // `npm run bench` [--quick | BENCH_QUICK=1] [--only=1,3]: the six scenarios of docs/performance.md
-// (plus the opt-in memory soak: --only=7 [--soak-minutes=N]). --out=NAME writes NAME.{json,md}
-// instead of latest.*; a run of the soak alone writes soak.* unless told otherwise.
 // against real server processes, embedded PostgreSQL and fake third parties, all on 127.0.0.1.
 // Writes bench/results/latest.json and bench/results/latest.md. Every run is bounded in time.
+// Scenario 7, the memory soak, is opt-in: --only=7 [--soak-minutes=N]; run alone it writes
+// soak.{json,md}. --out=NAME writes NAME.{json,md} instead.
 import path from 'node:path';
 import type { BenchContext } from './lib/context.js';
 import { modeFor } from './lib/context.js';

@@ -83,12 +83,15 @@ export interface MeasureOptions extends LoadOptions {
 /** Warm-up for a run of `durationSec`: 15% of it, 1 to 3 s. */
 export const warmupFor = (durationSec: number) => Math.min(3, Math.max(1, Math.round(durationSec * 0.15)));
 
+async function warmUp(opts: MeasureOptions): Promise<void> {
+  if (!opts.warmupSec) return;
+  await runLoad({ ...opts, durationSec: opts.warmupSec });
+  await settle(opts.url);
+}
+
 /** A load run while sampling the target process's memory; then waits for the target to settle. */
 export async function measure(pid: number, opts: MeasureOptions): Promise<{ load: LoadResult; rss: RssReport }> {
-  if (opts.warmupSec) {
-    await runLoad({ ...opts, durationSec: opts.warmupSec });
-    await settle(opts.url);
-  }
+  await warmUp(opts);
   await opts.afterWarmup?.();
   const sampler = new RssSampler(pid).start();
   const load = await runLoad(opts);
@@ -140,12 +143,7 @@ export async function measureInterleaved(
   targets: Array<{ pid: number; opts: MeasureOptions }>,
   rounds: number,
 ): Promise<Array<{ load: LoadResult; rss: RssReport }>> {
-  for (const t of targets) {
-    if (t.opts.warmupSec) {
-      await runLoad({ ...t.opts, durationSec: t.opts.warmupSec });
-      await settle(t.opts.url);
-    }
-  }
+  for (const t of targets) await warmUp(t.opts);
   for (const t of targets) await t.opts.afterWarmup?.();
   const runs = targets.map(() => [] as Array<{ load: LoadResult; rss: RssReport }>);
   for (let r = 0; r < rounds; r++) {
