@@ -27,8 +27,6 @@ export interface Runtime {
   stop(): Promise<void>;
 }
 
-export { connectDatabase };
-
 export async function startRuntime(config: Readonly<Config>): Promise<Runtime> {
   const secrets = resolveSecrets(config);
   setKeyring(new Keyring(secrets.encryptionKeys));
