@@ -26,7 +26,7 @@ export const unsupportedMediaType = (message: string) => new AppError(415, messa
 export const unprocessable = (message: string) => new AppError(422, message, 'unprocessable');
 export const tooManyRequests = (message: string, retryAfterSec: number) =>
   new AppError(429, message, 'rate_limited', { retryAfterSec });
-export const serviceUnavailable = (message = 'Service temporarily unavailable, try again shortly') =>
-  new AppError(503, message, 'unavailable');
+export const serviceUnavailable = (message = 'Service temporarily unavailable, try again shortly', retryAfterSec = 5) =>
+  new AppError(503, message, 'unavailable', { retryAfterSec });
 
 export const isAppError = (e: unknown): e is AppError => e instanceof AppError;

@@ -4,7 +4,7 @@
 import crypto from 'node:crypto';
 import type { Middleware } from 'koa';
 import { ConnectionError, DatabaseError, TimeoutError } from 'sequelize';
-import { isAppError } from '../../errors.js';
+import { isAppError, serviceUnavailable } from '../../errors.js';
 import { logger } from '../../lib/logger.js';
 import type { AppState } from '../types.js';
 
@@ -30,7 +30,12 @@ export function errorHandler(): Middleware<AppState> {
     ctx.state.requestId = crypto.randomUUID();
     try {
       await next();
-    } catch (err) {
+    } catch (caught) {
+      let err = caught;
+      if (!isAppError(err) && isDatabaseDown(err)) {
+        logger.error({ err, requestId: ctx.state.requestId, path: ctx.path }, 'database unavailable');
+        err = serviceUnavailable();
+      }
       if (isAppError(err)) {
         ctx.status = err.status;
         // The rest of an oversized body is never read: close the connection instead of leaving
@@ -44,13 +49,6 @@ export function errorHandler(): Middleware<AppState> {
       if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
         ctx.status = e.status;
         ctx.body = { ok: false, error: e.expose && e.message ? e.message : 'Bad request' };
-        return;
-      }
-      if (isDatabaseDown(err)) {
-        logger.error({ err, requestId: ctx.state.requestId, path: ctx.path }, 'database unavailable');
-        ctx.status = 503;
-        ctx.set('Retry-After', '5');
-        ctx.body = { ok: false, error: 'Service temporarily unavailable, try again shortly' };
         return;
       }
       logger.error({ err, requestId: ctx.state.requestId, method: ctx.method, path: ctx.path }, 'unhandled error');
