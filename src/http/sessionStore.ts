@@ -28,8 +28,3 @@ export function pgSessionStore(sequelize: Sequelize) {
     },
   };
 }
-
-export async function pruneExpiredSessions(sequelize: Sequelize): Promise<number> {
-  const [, meta] = await sequelize.query('DELETE FROM sessions WHERE expires_at <= now()');
-  return (meta as { rowCount?: number })?.rowCount ?? 0;
-}

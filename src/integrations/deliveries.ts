@@ -21,10 +21,3 @@ export async function recordDelivery(
   );
   return rows.length === 1;
 }
-
-export async function pruneDeliveries(olderThanDays = 30): Promise<void> {
-  await Integration.sequelize!.query(
-    `DELETE FROM webhook_deliveries WHERE received_at < now() - ($1::int * interval '1 day')`,
-    { bind: [olderThanDays] },
-  );
-}
