@@ -9,18 +9,16 @@ import type AdminJS from 'adminjs';
 import type { Sequelize } from 'sequelize';
 import { buildAdmin } from '../admin/index.js';
 import type { Config } from './config.js';
-import { badRequest, isAppError, notFound } from './errors.js';
-import { sessionUserOf } from './http/middleware/auth.js';
+import { badRequest, notFound } from './errors.js';
+import { adminFormLogin } from './http/adminLogin.js';
 import { errorHandler } from './http/middleware/errorHandler.js';
 import { loadUser } from './http/middleware/auth.js';
-import { blockedFor, LOGIN_LIMIT } from './http/rateLimit.js';
 import { apiRoutes } from './http/routes/index.js';
 import { healthRoutes } from './http/routes/health.js';
 import { pgSessionStore } from './http/sessionStore.js';
 import type { AppState } from './http/types.js';
 import { connectors as defaultConnectors } from './integrations/index.js';
 import type { ConnectorDescriptor } from './integrations/types.js';
-import { authenticate } from './services/auth.js';
 
 export interface AppOptions {
   config: Readonly<Config>;
@@ -70,35 +68,12 @@ export async function createApp(opts: AppOptions): Promise<BuiltApp> {
 
   for (const c of connectors) for (const r of c.publicRouters?.(deps) ?? []) app.use(r.routes()).use(r.allowedMethods());
 
-  // AdminJS login shares the login rate limit: refuse early when the client is blocked.
-  app.use(async function adminLoginRateLimit(ctx, next) {
-    if (ctx.method === 'POST' && ctx.path === '/admin/login') {
-      const wait = await blockedFor(sequelize, `login-ip:${ctx.ip}`, { max: 50, windowSec: LOGIN_LIMIT.windowSec });
-      if (wait > 0) {
-        ctx.status = 429;
-        ctx.set('Retry-After', String(wait));
-        ctx.body = `Too many failed login attempts. Try again in ${Math.ceil(wait / 60)} minute(s).`;
-        return;
-      }
-    }
-    await next();
-  });
-
   if (config.nodeEnv !== 'production') fs.rmSync(path.resolve('.adminjs'), { recursive: true, force: true });
   const admin = buildAdmin({ ...deps, connectors });
   await admin.initialize();
   const adminRouter = AdminJSKoa.buildAuthenticatedRouter(admin, app as unknown as Koa, {
-    authenticate: async (email, password, ctx) => {
-      try {
-        const user = await authenticate(String(email ?? ''), String(password ?? ''), ctx?.ip ?? 'unknown');
-        // The adapter keeps the pre-login session id (set when /admin redirected here): renew it.
-        if (user) await ctx?.session?.regenerate();
-        return user ? sessionUserOf(user) : null;
-      } catch (err) {
-        if (isAppError(err)) return null;
-        throw err;
-      }
-    },
+    // Never called: adminFormLogin() below answers POST /admin/login itself (see src/http/adminLogin.ts).
+    authenticate: async () => null,
     sessionOptions: {
       key: SESSION_COOKIE,
       maxAge: 7 * 24 * 3600 * 1000,
@@ -110,6 +85,7 @@ export async function createApp(opts: AppOptions): Promise<BuiltApp> {
       store: pgSessionStore(sequelize),
     },
   }, undefined, panelFormOptions);
+  app.use(adminFormLogin(admin, { sequelize, formOptions: panelFormOptions }));
   app.use(loadUser());
   app.use(adminRouter.routes()).use(adminRouter.allowedMethods());
 

@@ -6,6 +6,7 @@ import type { Middleware } from 'koa';
 import { ConnectionError, DatabaseError, TimeoutError } from 'sequelize';
 import { isAppError, serviceUnavailable } from '../../errors.js';
 import { logger } from '../../lib/logger.js';
+import { requestContext } from '../../lib/requestContext.js';
 import type { AppState } from '../types.js';
 
 /** Client-side connection failures carry no SQLSTATE, only these words (pg, node:net). */
@@ -27,9 +28,11 @@ export function isDatabaseDown(err: unknown): boolean {
 
 export function errorHandler(): Middleware<AppState> {
   return async function handleErrors(ctx, next) {
-    ctx.state.requestId = crypto.randomUUID();
+    const requestId = crypto.randomUUID();
+    ctx.state.requestId = requestId;
     try {
-      await next();
+      // Everything this request starts carries its id, also work nobody awaits (processGuard.ts).
+      await requestContext.run({ requestId, method: ctx.method, path: ctx.path, res: ctx.res }, next);
     } catch (caught) {
       let err = caught;
       if (!isAppError(err) && isDatabaseDown(err)) {
