@@ -1,6 +1,7 @@
 // A tiny fake HTTP service on 127.0.0.1 for third-party doubles: a route table, a per-request
-// latency, and injectable faults (hang, 500, 429 + Retry-After, non-JSON, connection reset).
-// Every request is logged with whether it was answered, so tests can count deliveries exactly.
+// latency, injectable faults (hang, 500, 429 + Retry-After, non-JSON, connection reset) and holds
+// (requests kept unanswered until the test releases them). Every request is logged with whether
+// it was answered and which fault it got, so tests can count deliveries exactly.
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
@@ -22,6 +23,8 @@ export interface LoggedRequest extends FakeRequest {
   /** 'answered' (a response was written), 'fault' (a fault was injected), 'aborted' (client went away first). */
   outcome: 'pending' | 'answered' | 'fault' | 'aborted';
   status?: number;
+  /** The fault this request got, if any. */
+  fault?: Fault;
 }
 
 export interface FakeReply {
@@ -33,12 +36,19 @@ export interface FakeReply {
 
 export type Handler = (req: FakeRequest) => FakeReply | Promise<FakeReply>;
 
+export type RequestMatch = (req: FakeRequest) => boolean;
+
 export interface FaultPlan {
   fault: Fault;
   /** Apply to this many matching requests, then behave normally (Infinity = until cleared). */
   count: number;
   /** Only requests whose path includes this string (default: all). */
   pathIncludes?: string;
+  /**
+   * Only requests this predicate accepts (e.g. one message's channel). Concurrent senders race for
+   * an untargeted fault; a fault meant for one request must name it.
+   */
+  match?: RequestMatch;
   retryAfterSec?: number;
   /** Let this many matching requests through first (e.g. fail page 2 of a listing). */
   skip?: number;
@@ -63,6 +73,7 @@ export class FakeService {
   maxInFlight = 0;
   private routes: Array<{ method: string; pattern: RegExp; handler: Handler }> = [];
   private faults: FaultPlan[] = [];
+  private holds: Array<{ match: RequestMatch; release: () => void; released: Promise<void> }> = [];
   private server: http.Server;
   private sockets = new Set<Socket>();
   url = '';
@@ -82,13 +93,34 @@ export class FakeService {
   }
 
   /** Injects a fault for the next `count` matching requests (default: all until clearFaults()). */
-  inject(fault: Fault, opts: { count?: number; pathIncludes?: string; retryAfterSec?: number; skip?: number } = {}): this {
-    this.faults.push({ fault, count: opts.count ?? Infinity, pathIncludes: opts.pathIncludes, retryAfterSec: opts.retryAfterSec, skip: opts.skip ?? 0 });
+  inject(fault: Fault, opts: { count?: number; pathIncludes?: string; match?: RequestMatch; retryAfterSec?: number; skip?: number } = {}): this {
+    this.faults.push({ fault, count: opts.count ?? Infinity, pathIncludes: opts.pathIncludes, match: opts.match, retryAfterSec: opts.retryAfterSec, skip: opts.skip ?? 0 });
     return this;
   }
 
+  /**
+   * Keeps matching requests unanswered (logged as 'pending') until the returned function is called;
+   * then they go on as usual (fault, latency, route). A request whose client gave up meanwhile
+   * ends 'aborted' without taking a fault.
+   */
+  hold(match: RequestMatch = () => true): () => void {
+    let open!: () => void;
+    const gate = {
+      match,
+      released: new Promise<void>((r) => (open = r)),
+      release: () => {
+        this.holds = this.holds.filter((g) => g !== gate);
+        open();
+      },
+    };
+    this.holds.push(gate);
+    return gate.release;
+  }
+
+  /** Drops every fault plan and releases every hold. */
   clearFaults(): void {
     this.faults = [];
+    for (const gate of [...this.holds]) gate.release();
   }
 
   resetStats(): void {
@@ -111,8 +143,8 @@ export class FakeService {
     return pathIncludes ? this.log.filter((r) => r.path.includes(pathIncludes)) : this.log;
   }
 
-  private takeFault(path: string): FaultPlan | null {
-    const plan = this.faults.find((f) => f.count > 0 && (!f.pathIncludes || path.includes(f.pathIncludes)));
+  private takeFault(req: FakeRequest): FaultPlan | null {
+    const plan = this.faults.find((f) => f.count > 0 && (!f.pathIncludes || req.path.includes(f.pathIncludes)) && (!f.match || f.match(req)));
     if (!plan) return null;
     if (plan.skip && plan.skip > 0) {
       plan.skip -= 1;
@@ -147,7 +179,13 @@ export class FakeService {
     res.on('close', () => {
       if (entry.outcome === 'pending') entry.outcome = 'aborted';
     });
-    const plan = this.takeFault(entry.path);
+    const gates = this.holds.filter((g) => g.match(entry));
+    if (gates.length) {
+      for (const gate of gates) await gate.released;
+      if (res.destroyed || entry.outcome !== 'pending') return; // the client gave up while held
+    }
+    const plan = this.takeFault(entry);
+    if (plan) entry.fault = plan.fault;
     if (plan && plan.fault === 'hang') {
       entry.outcome = 'fault';
       return; // never answer; the client's timeout decides
