@@ -3,14 +3,15 @@
 // the spec says so (outbox, next sync) and must lose nothing once the third party recovers.
 import { expect } from 'chai';
 import type { ApiClient } from '../../bench/lib/client.js';
-import type { Fault } from '../../bench/lib/fakes/http.js';
+import type { Fault, FakeRequest } from '../../bench/lib/fakes/http.js';
 import type { ServerProc } from '../../bench/lib/proc.js';
 import { addMembers, insertIntegrations, insertUsers, PASSWORD } from '../../bench/lib/seed.js';
 import { ApiClient as Client } from '../../bench/lib/client.js';
 import { configureGithub, configureSlack, connectGoogle, createOwner, storedConfig, type World } from '../../bench/lib/world.js';
-import { leaks, num, rows, sharedWorld, waitFor } from './support/helpers.js';
+import { holdScheduledTicks, leaks, num, rows, sharedWorld, waitFor } from './support/helpers.js';
 
 const FAULTS: Fault[] = ['http500', 'http429', 'nonjson', 'reset'];
+const toChannel = (channel: string) => (req: FakeRequest) => req.json?.channel === channel;
 
 describe('reliability: third-party faults', function () {
   this.timeout(180_000);
@@ -80,41 +81,59 @@ describe('reliability: third-party faults', function () {
     clients.push(owner.client);
     const slack = await configureSlack(owner, 'U0FAULTOWNER', { notify_on_start: false, notify_on_stop: false });
     for (const fault of FAULTS) {
-      world.slack.inject(fault, { count: 1 });
+      world.slack.inject(fault, { count: 1, match: toChannel(slack.channel) });
       const t = await owner.client.post('/api/integrations/slack/test', {});
       expect(t.status, `${fault}: ${t.text}`).to.equal(200);
       expect(t.body.ok, fault).to.equal(false);
     }
     const shape = await storedConfig(world.db, 'slack_connector', owner.userId);
     const faults: Fault[] = [...FAULTS, 'hang'];
+    const channels = faults.map((_, i) => `C0FAULT${i}`);
     const ids = await insertUsers(world.db, faults.map((_, i) => ({ username: `slfault${i}`, full_name: `Fault User ${i}` })));
     await addMembers(world.db, ids.map((user_id) => ({ project_id: owner.projectId, user_id })));
     await insertIntegrations(world.db, world.keyring, 'slack_connector', 'Slack', ids.map((userId, i) => ({
       userId,
-      config: { ...shape, channel_id: `C0FAULT${i}`, linked_slack_user_id: `U0FAULT${i}`, notify_on_start: true, notify_on_stop: false },
+      config: { ...shape, channel_id: channels[i], linked_slack_user_id: `U0FAULT${i}`, notify_on_start: true, notify_on_stop: false },
       secrets: { bot_token: slack.botToken, signing_secret: slack.signingSecret },
     })));
+    const users = ids.map(() => new Client(server.url));
+    clients.push(...users);
+    for (const [i, c] of users.entries()) await c.login(`slfault${i}@example.test`, PASSWORD);
     world.slack.messages.length = 0;
     world.slack.resetStats();
-    for (const f of faults) world.slack.inject(f, { count: 1, retryAfterSec: 2, pathIncludes: 'chat.postMessage' });
-    for (let i = 0; i < ids.length; i++) {
-      const c = new Client(server.url);
-      clients.push(c);
-      await c.login(`slfault${i}@example.test`, PASSWORD);
-      const r = await c.post('/api/timer/start', { project_id: owner.projectId });
-      expect(r.status).to.equal(201);
-      expect(r.ms, 'the timer request does not wait for Slack').to.be.below(2_000);
+    // Each fault belongs to one message (its channel): the outbox sends in parallel and a retry of
+    // one message may reach Slack before another message's first attempt, so an untargeted fault
+    // would go to whichever request came first.
+    faults.forEach((f, i) => world.slack.inject(f, { count: 1, retryAfterSec: 2, pathIncludes: 'chat.postMessage', match: toChannel(channels[i]) }));
+    // Slack answers nothing while the timers start, so an answer cannot have waited for Slack: a
+    // request that called Slack itself would hang until its Slack call timed out (ending 'aborted').
+    const release = world.slack.hold((req) => req.path.endsWith('chat.postMessage'));
+    try {
+      for (const c of users) {
+        const r = await c.post('/api/timer/start', { project_id: owner.projectId });
+        expect(r.status, r.text).to.equal(201);
+        const ended = world.slack.requests('chat.postMessage').filter((l) => l.outcome !== 'pending');
+        expect(ended.map((l) => `${l.json?.channel} ${l.outcome}`), 'the timer request does not wait for Slack').to.deep.equal([]);
+      }
+    } finally {
+      release();
     }
     await waitFor(async () => (await num(world.db, "SELECT count(*) AS n FROM outbox_messages WHERE status = 'sent'")) === ids.length, 90_000, 'every message sent', 1_000);
-    const texts = world.slack.messages.map((m) => m.channel);
-    expect(texts.sort()).to.deep.equal(faults.map((_, i) => `C0FAULT${i}`).sort());
-    const attempts = await rows<{ attempts: number }>(world.db, "SELECT attempts FROM outbox_messages WHERE kind = 'timer_started'");
+    expect(world.slack.messages.map((m) => m.channel).sort(), 'each message delivered once').to.deep.equal([...channels].sort());
+    const attempts = await rows<{ channel: string; attempts: number }>(world.db, "SELECT channel, attempts FROM outbox_messages WHERE kind = 'timer_started' ORDER BY channel");
     expect(attempts.every((a) => a.attempts >= 2), JSON.stringify(attempts)).to.equal(true);
+    for (const [i, channel] of channels.entries()) {
+      const calls = world.slack.requests('chat.postMessage').filter((l) => l.json?.channel === channel);
+      expect(calls.map((l) => l.fault ?? l.outcome), `${channel}: its first attempt hits ${faults[i]}, a later one gets through`).to.include('answered');
+      expect(calls[0]?.fault, `${channel}: ${JSON.stringify(calls.map((l) => l.fault ?? l.outcome))}`).to.equal(faults[i]);
+    }
     const failures = world.slack.log.filter((l) => l.outcome === 'fault');
     expect(failures).to.have.length(faults.length);
   });
 
   it('Google: sync reports clean errors, marks a refused refresh token, and imports everything once Google recovers', async () => {
+    // The scheduled google_calendar_sync (at :00 and :30) would take the faults meant for these syncs.
+    await holdScheduledTicks(world.db, 'google_calendar_sync', 30);
     const owner = await createOwner(await world.admin(server), 'gfaults');
     clients.push(owner.client);
     await connectGoogle(owner);

@@ -31,6 +31,23 @@ export async function waitFor<T>(check: () => Promise<T> | T, timeoutMs: number,
   }
 }
 
+/**
+ * Claims, in job_runs, every tick of `job` (a cron firing every `everyMinutes` minutes at second 0)
+ * within the next `forMs`, the way a scheduler claims a tick, so the servers' own schedulers skip
+ * those ticks. A test that drives the job's third party itself is then never raced by a scheduled
+ * run that happens to fall due during it (google_calendar_sync fires at :00 and :30).
+ */
+export async function holdScheduledTicks(db: Sequelize, job: string, everyMinutes: number, forMs = 3_600_000): Promise<void> {
+  const period = everyMinutes * 60_000;
+  const now = Date.now();
+  for (let t = Math.floor(now / period) * period; t <= now + forMs; t += period) {
+    await db.query(
+      "INSERT INTO job_runs (job_name, tick_at, instance) VALUES ($1, $2, 'reliability-test') ON CONFLICT DO NOTHING",
+      { bind: [job, new Date(t).toISOString()] },
+    );
+  }
+}
+
 export async function rows<T = Record<string, unknown>>(db: Sequelize, sql: string, bind: unknown[] = []): Promise<T[]> {
   return db.query<T & object>(sql, { bind, type: QueryTypes.SELECT }) as Promise<T[]>;
 }
