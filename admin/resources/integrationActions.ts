@@ -6,6 +6,7 @@ import { logger } from '../../src/lib/logger.js';
 import { Integration } from '../../src/models/index.js';
 import type { Provider } from '../../src/models/integration.js';
 import { NOT_CONFIGURED } from '../../src/integrations/connector.js';
+import { recordedTest } from '../../src/integrations/health.js';
 import { adminId, userFor } from '../access.js';
 import { connectorFor, depsOf, type AdminContext } from '../context.js';
 
@@ -65,9 +66,9 @@ function recordActionHandler(ctx: AdminContext, scrub: RecordScrubber, run: (row
 
 export function testConnectionHandler(ctx: AdminContext, scrub: RecordScrubber) {
   return recordActionHandler(ctx, scrub, async (row) => {
-    const connector = connectorFor(ctx, row.provider);
-    if (!connector?.testConnection) return { message: 'This connector has no connection test.', type: 'info' };
-    const result = await connector.testConnection(row, depsOf(ctx));
+    const test = connectorFor(ctx, row.provider)?.testConnection;
+    if (!test) return { message: 'This connector has no connection test.', type: 'info' };
+    const result = await recordedTest(row, () => test(row, depsOf(ctx)));
     return { message: result.message, type: result.ok ? 'success' : 'error' };
   });
 }

@@ -7,6 +7,7 @@ import * as m0002 from '../../migrations/0002-add-integration-columns.js';
 import * as m0003 from '../../migrations/0003-connector-tables.js';
 import * as m0006 from '../../migrations/0006-slack.js';
 import * as m0007 from '../../migrations/0007-change-notify.js';
+import * as m0008 from '../../migrations/0008-connector-health.js';
 import { logger } from '../lib/logger.js';
 import { withSessionLock } from './locks.js';
 
@@ -22,6 +23,7 @@ export const MIGRATIONS: ReadonlyArray<{ name: string; module: MigrationModule }
   { name: '0003-connector-tables', module: m0003 },
   { name: '0006-slack', module: m0006 },
   { name: '0007-change-notify', module: m0007 },
+  { name: '0008-connector-health', module: m0008 },
   // 0004 and 0005 were reserved for GitHub and Google schema and are not used.
 ];
 

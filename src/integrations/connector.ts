@@ -1,10 +1,11 @@
 // What every connector shares: its integration row (one per provider and user), config with
 // named secret fields sealed by src/lib/secrets.ts, save semantics (blank keeps, null clears),
-// sync bookkeeping, and the "not configured" result. Nothing here ever returns a secret.
+// the common status fields, and the "not configured" result (recording outcomes: ./health.ts).
+// Nothing here ever returns a secret.
 import { Transaction, UniqueConstraintError } from 'sequelize';
 import { isSealed, keyring, SecretDecryptError } from '../lib/secrets.js';
 import { Integration, type User } from '../models/index.js';
-import type { Provider, StoredConfig, SyncStatus } from '../models/integration.js';
+import type { Provider, StoredConfig } from '../models/integration.js';
 
 export const NOT_CONFIGURED = 'Integration not configured';
 export const notConfigured = () => ({ ok: false as const, error: NOT_CONFIGURED });
@@ -102,15 +103,6 @@ export function publicConfig(config: StoredConfig, secretKeys: readonly string[]
   for (const [k, v] of Object.entries(config)) if (!secretKeys.includes(k)) out[k] = v;
   for (const k of secretKeys) out[`has_${k}`] = secretState(config, k) === 'set';
   return out;
-}
-
-/** Records the outcome of a sync (or any run) on the row. */
-export async function recordSync(integration: Integration, status: SyncStatus, error: string | null, at: Date = new Date()): Promise<void> {
-  await integration.update({ last_sync_at: at, last_sync_status: status, last_error: error ? error.slice(0, 2000) : null });
-}
-
-export async function recordError(integration: Integration, error: string): Promise<void> {
-  await integration.update({ last_error: error.slice(0, 2000) });
 }
 
 /** Common fields of every status answer. */

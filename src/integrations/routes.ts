@@ -10,6 +10,7 @@ import type { AppContextExtras, AppState } from '../http/types.js';
 import type { Integration, User } from '../models/index.js';
 import type { Provider } from '../models/integration.js';
 import { findIntegration, NOT_CONFIGURED } from './connector.js';
+import { recordedTest } from './health.js';
 
 export type ConnectorRouter = Router<AppState, AppContextExtras>;
 
@@ -25,7 +26,7 @@ export interface UniformHandlers {
   saveConfig(user: User, body: unknown): Promise<Record<string, unknown>>;
   /** Status body (without `ok`); must never contain a secret. */
   status(user: User): Promise<Record<string, unknown>>;
-  /** Runs the connection test for an existing row. */
+  /** Runs the connection test for an existing row (its outcome is recorded on the row). */
   test(user: User, row: Integration): Promise<{ ok: boolean; message: string }>;
 }
 
@@ -47,7 +48,7 @@ export function registerUniformRoutes(router: ConnectorRouter, provider: Provide
       ctx.body = { ok: false, message: NOT_CONFIGURED, error: NOT_CONFIGURED };
       return;
     }
-    const result = await handlers.test(user, row);
+    const result = await recordedTest(row, () => handlers.test(user, row));
     ctx.body = result.ok ? result : { ...result, error: result.message };
   });
 }

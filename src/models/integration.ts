@@ -17,6 +17,10 @@ export class Integration extends Model<InferAttributes<Integration>, InferCreati
   declare last_sync_at: Date | null;
   declare last_sync_status: SyncStatus | null;
   declare last_error: string | null;
+  /** When last_error was recorded. */
+  declare last_error_at: CreationOptional<Date | null>;
+  /** When the connector last proved it works (a passing test or a successful use). */
+  declare last_success_at: CreationOptional<Date | null>;
   declare created_at: CreationOptional<Date>;
   declare updated_at: CreationOptional<Date>;
 
@@ -32,6 +36,8 @@ export class Integration extends Model<InferAttributes<Integration>, InferCreati
         last_sync_at: { type: DataTypes.DATE, allowNull: true },
         last_sync_status: { type: DataTypes.STRING(10), allowNull: true },
         last_error: { type: DataTypes.TEXT, allowNull: true },
+        last_error_at: { type: DataTypes.DATE, allowNull: true },
+        last_success_at: { type: DataTypes.DATE, allowNull: true },
         created_at: DataTypes.DATE,
         updated_at: DataTypes.DATE,
       },

@@ -25,6 +25,8 @@ export interface Candidate {
   project_status: ProjectStatus | null;
   /** The owner is an admin or a member of the default project. */
   project_allowed: boolean;
+  /** When the connector last proved it works (a delivery refreshes it now and then: health.ts). */
+  last_success_at: Date | null;
 }
 
 // The repository match is fenced in a MATERIALIZED CTE: PostgreSQL keeps no statistics for the
@@ -35,10 +37,10 @@ export interface Candidate {
 // cannot fail the statement.
 export const CANDIDATES_SQL = `
   WITH repo AS MATERIALIZED (
-    SELECT id, user_id, config FROM integrations
+    SELECT id, user_id, config, last_success_at FROM integrations
      WHERE provider = 'github_connector' AND is_active
        AND lower((config->>'repo_owner') || '/' || (config->>'repo_name')) = lower($1))
-  SELECT i.id, i.user_id, i.config, u.github_username,
+  SELECT i.id, i.user_id, i.config, i.last_success_at, u.github_username,
          p.name AS project_name, p.status AS project_status,
          (u.role = 'admin' OR EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = p.id AND m.user_id = u.id))
            AS project_allowed

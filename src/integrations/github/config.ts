@@ -12,12 +12,15 @@ import { Integration, Project, type User } from '../../models/index.js';
 import type { StoredConfig } from '../../models/integration.js';
 import { isProjectAllowed, requireAllowedProject } from '../../services/access.js';
 import { findIntegration, getOrCreateIntegration, mergeConfig, secretState, syncFields } from '../connector.js';
+import { healthFields, resetOnChange } from '../health.js';
 import { SECRET_KEYS } from '../secretKeys.js';
 import { ensureWebhookSecret } from './webhookSecret.js';
 
 export const PROVIDER = 'github_connector' as const;
 export const GITHUB_SECRET_KEYS = SECRET_KEYS[PROVIDER];
 const UNDECRYPTABLE = 'stored secret cannot be decrypted';
+/** Changing any of these makes an earlier test or sync say nothing about the new settings. */
+const CONNECTION_KEYS = ['github_token', 'repo_owner', 'repo_name'] as const;
 
 export const webhookUrl = (baseUrl: string) => `${baseUrl}/api/integrations/github/webhook`;
 
@@ -140,7 +143,8 @@ export async function saveGithubConfig(user: User, body: unknown): Promise<void>
     await requireAllowedProject(user, settings.default_project_id, { requireActive: true, field: 'default_project_id' });
     await refuseSharedProject(user.id, settings, transaction);
     const config = ensureWebhookSecret(next);
-    await row.update({ config, is_active: secretState(config, 'github_token') === 'set' }, { transaction });
+    const reset = resetOnChange(row.config, config, CONNECTION_KEYS);
+    await row.update({ config, is_active: secretState(config, 'github_token') === 'set', ...reset }, { transaction });
   });
 }
 
@@ -150,13 +154,16 @@ function secretProblem(config: StoredConfig): string | null {
   return null;
 }
 
-/** The status body (SPEC 3.1 shape plus `id`). Never contains a secret. */
+/** The status body (SPEC 3.1 shape plus `id` and the health fields). Never contains a secret. */
 export async function githubStatus(user: User, baseUrl: string): Promise<Record<string, unknown>> {
   const row = await findIntegration(PROVIDER, user.id);
   const config = row?.config ?? {};
+  const connected = Boolean(row?.is_active) && secretState(config, 'github_token') === 'set';
+  const problem = row ? secretProblem(config) : null;
   return {
     ...syncFields(row),
-    connected: Boolean(row?.is_active) && secretState(config, 'github_token') === 'set',
+    ...healthFields(row, { configured: connected, problem }),
+    connected,
     repo_owner: text(config.repo_owner),
     repo_name: text(config.repo_name),
     default_project_id: typeof config.default_project_id === 'number' ? config.default_project_id : null,
@@ -164,6 +171,6 @@ export async function githubStatus(user: User, baseUrl: string): Promise<Record<
     label_filter: text(config.label_filter),
     has_webhook_secret: secretState(config, 'webhook_secret') === 'set',
     webhook_url: webhookUrl(baseUrl),
-    last_error: secretProblem(config) ?? row?.last_error ?? null,
+    last_error: problem ?? row?.last_error ?? null,
   };
 }

@@ -5,7 +5,8 @@
 import { logger } from '../../lib/logger.js';
 import { User, type Integration } from '../../models/index.js';
 import type { SyncStatus } from '../../models/integration.js';
-import { NOT_CONFIGURED, readSecret, recordError, recordSync } from '../connector.js';
+import { NOT_CONFIGURED, readSecret } from '../connector.js';
+import { recordFailure, recordSync } from '../health.js';
 import { getUser, listIssuesPage, openIssuesUrl, type GithubAuth } from './client.js';
 import { defaultProjectProblem, settingsOf, type GithubSettings } from './config.js';
 import { issueSchema, matchesLabelFilter, upsertIssueTask, type TaskTarget } from './tasks.js';
@@ -29,7 +30,7 @@ async function prepare(row: Integration, apiUrl: string): Promise<{ auth: Github
   if (!row.is_active || !settings) return { error: NOT_CONFIGURED };
   const token = readSecret(row.config, 'github_token');
   if (!token.ok) {
-    await recordError(row, token.error);
+    await recordFailure(row, token.error);
     return { error: token.error };
   }
   return { auth: { apiUrl, token: token.value }, settings };

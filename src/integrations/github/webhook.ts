@@ -14,6 +14,7 @@ import { badRequest, conflict, unauthorized, unprocessable } from '../../errors.
 import { ONE_MB, readRaw } from '../../http/middleware/body.js';
 import type { AppContextExtras, AppState } from '../../http/types.js';
 import { logger } from '../../lib/logger.js';
+import { recordUse } from '../health.js';
 import { findCandidates, type Candidate, type RoutingRead } from './candidates.js';
 import { projectProblem, settingsOf } from './config.js';
 import { applyDelivery, type WorkResult } from './deliveryStatement.js';
@@ -49,6 +50,8 @@ function toTarget(c: Candidate): Target | null {
 
 interface Routed {
   targets: Target[];
+  /** The candidates behind `targets`: a processed delivery counts as a successful use of each. */
+  verified: Candidate[];
   /** The candidates came from the routing cache. */
   cached: boolean;
 }
@@ -57,17 +60,21 @@ interface Routed {
 async function verifiedTargets(payload: Record<string, unknown>, raw: Buffer, signature: string, mode: RoutingRead): Promise<Routed> {
   const fullName = (payload.repository as { full_name?: unknown } | undefined)?.full_name;
   // No repository name has control characters (PostgreSQL text cannot even hold a NUL).
-  if (!signature || typeof fullName !== 'string' || fullName.length > 300 || /[\u0000-\u001f]/.test(fullName)) return { targets: [], cached: false };
+  if (!signature || typeof fullName !== 'string' || fullName.length > 300 || /[\u0000-\u001f]/.test(fullName)) return { targets: [], verified: [], cached: false };
   const now = new Date();
   const targets: Target[] = [];
+  const verified: Candidate[] = [];
   const candidates = await findCandidates(fullName, mode);
   for (const candidate of candidates.rows) {
     const { secrets, problems } = candidateSecrets(candidate.config, now);
     if (problems.length) logger.warn({ integration_id: candidate.id, problems }, 'github webhook secret unusable');
     const target = verifyWithFallback(secrets, raw, signature) >= 0 ? toTarget(candidate) : null;
-    if (target) targets.push(target);
+    if (target) {
+      targets.push(target);
+      verified.push(candidate);
+    }
   }
-  return { targets, cached: candidates.cached };
+  return { targets, verified, cached: candidates.cached };
 }
 
 /** Verified targets (401 when none); a cached answer that verifies nothing is checked against the database. */
@@ -131,6 +138,8 @@ export function githubWebhook(opts: { routingCache: boolean }): Middleware<AppSt
         throw unstale(e);
       });
     }
+    // A delivery proves the webhook secret, not the token: it never clears a recorded error.
+    for (const c of routed.verified) await recordUse(c, { clearsError: false });
     logger.info({ event, action: payload.action, delivery: deliveryId, integrations: routed.targets.map((t) => t.integrationId) }, 'github webhook processed');
   };
 }

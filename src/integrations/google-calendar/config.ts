@@ -8,6 +8,7 @@ import type { Integration, User } from '../../models/index.js';
 import type { StoredConfig } from '../../models/integration.js';
 import { requireAllowedProject } from '../../services/access.js';
 import { findIntegration, getOrCreateIntegration, mergeConfig, secretState, syncFields } from '../connector.js';
+import { healthFields, resetOnChange } from '../health.js';
 import { SECRET_KEYS } from '../secretKeys.js';
 import { updateLockedConfig } from './store.js';
 
@@ -71,10 +72,20 @@ export function isConnected(row: Integration | null): boolean {
   return row !== null && row.is_active && secretState(row.config, 'refresh_token') === 'set';
 }
 
+/** A stored token that no configured key opens: only a new connection can fix it. */
+function secretProblem(row: Integration | null): string | null {
+  if (!row?.is_active) return null;
+  const broken = GOOGLE_SECRETS.find((k) => secretState(row.config, k) === 'undecryptable');
+  return broken ? `${broken}: stored secret cannot be decrypted; reconnect Google Calendar` : null;
+}
+
 export function presentStatus(row: Integration | null, appConfig: Readonly<Config>): Record<string, unknown> {
   const config = row?.config ?? {};
+  const problem = secretProblem(row);
   return {
     ...syncFields(row),
+    ...healthFields(row, { configured: isConnected(row), reconnect: needsReconnect(config), problem }),
+    last_error: problem ?? row?.last_error ?? null,
     connected: isConnected(row),
     needs_reconnect: needsReconnect(config),
     email: typeof config.email === 'string' ? config.email : null,
@@ -90,7 +101,12 @@ export async function saveConfig(user: User, body: unknown, appConfig: Readonly<
     await requireAllowedProject(user, input.default_project_id, { field: 'default_project_id' });
   }
   const row = await getOrCreateIntegration(PROVIDER, user);
-  const saved = await updateLockedConfig(row.id, (stored) => ({ config: mergeConfig(stored, input, GOOGLE_SECRETS) }));
+  const saved = await updateLockedConfig(row.id, (stored) => {
+    const config = mergeConfig(stored, input, GOOGLE_SECRETS);
+    // The connection test reads the calendar: another calendar has not been verified yet.
+    const calendar = (c: StoredConfig) => ({ calendar_id: readPrefs(c).calendar_id });
+    return { config, ...resetOnChange(calendar(stored), calendar(config), ['calendar_id']) };
+  });
   return presentStatus(saved, appConfig);
 }
 

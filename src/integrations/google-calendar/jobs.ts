@@ -5,7 +5,7 @@ import { QueryTypes } from 'sequelize';
 import type { Job } from '../../jobs/scheduler.js';
 import { logger } from '../../lib/logger.js';
 import { Integration } from '../../models/index.js';
-import { recordSync } from '../connector.js';
+import { recordSync } from '../health.js';
 import { PROVIDER } from './config.js';
 import { syncIntegration } from './sync.js';
 import type { GoogleDeps } from './types.js';

@@ -6,6 +6,7 @@ import { logger } from '../../lib/logger.js';
 import type { User } from '../../models/index.js';
 import type { StoredConfig } from '../../models/integration.js';
 import { findIntegration, getOrCreateIntegration, NOT_CONFIGURED, readSecret, secretState } from '../connector.js';
+import { successChange } from '../health.js';
 import { PROVIDER, REQUIRED_SCOPE, SCOPES } from './config.js';
 import { consumeState, createState } from './oauthState.js';
 import { withLockedRow } from './store.js';
@@ -68,7 +69,8 @@ async function storeConnection(user: User, tokens: TokenResponse, email: string 
     const config: StoredConfig = { ...mergeTokens(locked.config, tokens), email };
     delete config.needs_reconnect;
     config.connected_at ??= new Date().toISOString();
-    await locked.update({ config, is_active: true, last_error: null }, { transaction: t });
+    // Google just exchanged the code and answered for the account: the connection is verified.
+    await locked.update({ config, is_active: true, ...successChange(new Date()) }, { transaction: t });
     return { ok: true, email };
   });
   return saved ?? { ok: false, error: NOT_CONFIGURED };

@@ -5,7 +5,9 @@ import type { Transaction } from 'sequelize';
 import { Integration } from '../../models/index.js';
 import type { StoredConfig } from '../../models/integration.js';
 
-export type RowChange = Partial<Pick<Integration, 'is_active' | 'last_error' | 'last_sync_at' | 'last_sync_status'>> & { config?: StoredConfig };
+export type RowChange = Partial<Pick<Integration, 'is_active' | 'last_error' | 'last_error_at' | 'last_success_at' | 'last_sync_at' | 'last_sync_status'>> & {
+  config?: StoredConfig;
+};
 
 /** Runs `fn` with the row locked for update inside a transaction; null when the row is gone. */
 export async function withLockedRow<T>(rowId: number, fn: (row: Integration, t: Transaction) => Promise<T>): Promise<T | null> {

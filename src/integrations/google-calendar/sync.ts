@@ -4,6 +4,7 @@
 import { Integration, User } from '../../models/index.js';
 import type { SyncStatus } from '../../models/integration.js';
 import { NOT_CONFIGURED } from '../connector.js';
+import { syncChange } from '../health.js';
 import { needsReconnect, readPrefs } from './config.js';
 import { exportEntries } from './export.js';
 import { importEvents, type ImportResult } from './import.js';
@@ -34,12 +35,10 @@ function statusOf(result: SyncResult): SyncStatus {
 async function finish(row: Integration, result: SyncResult): Promise<SyncResult> {
   const status = statusOf(result);
   const at = new Date();
-  const lastError = result.errors.length ? result.errors.slice(0, 5).join('; ').slice(0, 2000) : null;
+  const lastError = result.errors.length ? result.errors.slice(0, 5).join('; ') : null;
   await updateLockedConfig(row.id, (config) => ({
     config: { ...config, last_sync_at: at.toISOString() },
-    last_sync_at: at,
-    last_sync_status: status,
-    last_error: lastError,
+    ...syncChange({ provider: row.provider, config }, status, lastError, at),
   }));
   const ok = status !== 'error';
   return ok ? { ...result, ok } : { ...result, ok, error: result.errors[0] };

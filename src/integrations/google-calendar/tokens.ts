@@ -8,6 +8,7 @@ import { logger } from '../../lib/logger.js';
 import type { Integration } from '../../models/index.js';
 import type { StoredConfig } from '../../models/integration.js';
 import { NOT_CONFIGURED, readSecret, sealSecret } from '../connector.js';
+import { failureChange, successChange } from '../health.js';
 import { needsReconnect } from './config.js';
 import { withLockedRow } from './store.js';
 import type { GoogleResult } from './client.js';
@@ -38,7 +39,7 @@ function freshToken(config: StoredConfig, rejected: string | undefined): string 
 }
 
 async function markReconnect(row: Integration, t: Transaction, error: string): Promise<TokenResult> {
-  await row.update({ config: { ...row.config, needs_reconnect: true }, last_error: error.slice(0, 2000) }, { transaction: t });
+  await row.update({ config: { ...row.config, needs_reconnect: true }, ...failureChange(row, error, new Date()) }, { transaction: t });
   logger.warn({ integrationId: row.id }, 'google refresh token refused; reconnect needed');
   return { ok: false, error, needsReconnect: true };
 }
@@ -51,9 +52,12 @@ async function refreshLocked(deps: GoogleDeps, row: Integration, t: Transaction)
   const res = await deps.client.refreshAccessToken({ refreshToken: refresh.value, clientId, clientSecret });
   if (!res.ok) {
     if (res.oauthError === 'invalid_grant') return markReconnect(row, t, RECONNECT_MESSAGE);
-    return { ok: false, error: `Could not refresh the Google access token: ${res.error}` };
+    const error = `Could not refresh the Google access token: ${res.error}`;
+    await row.update(failureChange(row, error, new Date()), { transaction: t });
+    return { ok: false, error };
   }
-  await row.update({ config: mergeTokens(row.config, res.data) }, { transaction: t });
+  // A refresh Google accepts proves the grant still works.
+  await row.update({ config: mergeTokens(row.config, res.data), ...successChange(new Date()) }, { transaction: t });
   logger.info({ integrationId: row.id }, 'google access token refreshed');
   return { ok: true, token: res.data.access_token };
 }

@@ -9,6 +9,7 @@ import { formBool } from '../../http/schemas.js';
 import { Integration, type User } from '../../models/index.js';
 import type { StoredConfig } from '../../models/integration.js';
 import { findIntegration, getOrCreateIntegration, mergeConfig, secretState } from '../connector.js';
+import { healthFields, resetOnChange, type HealthState } from '../health.js';
 import { SECRET_KEYS } from '../secretKeys.js';
 
 export const SLACK_PROVIDER = 'slack_connector' as const;
@@ -92,16 +93,31 @@ export type SlackStatus = Omit<SlackSettings, 'slack_team_id'> & {
   connected: boolean;
   has_signing_secret: boolean;
   events_url: string;
+  state: HealthState;
+  last_error: string | null;
+  last_error_at: Date | null;
+  last_success_at: Date | null;
 };
+
+/** Changing any of these makes an earlier test or delivery say nothing about the new settings. */
+const CONNECTION_KEYS = ['bot_token', 'signing_secret', 'channel_id'] as const;
+
+function secretProblem(config: StoredConfig): string | null {
+  const broken = SLACK_SECRETS.find((k) => secretState(config, k) === 'undecryptable');
+  return broken ? `${broken}: stored secret cannot be decrypted; re-enter it` : null;
+}
 
 export function presentStatus(row: Integration | null, baseUrl: string): SlackStatus {
   const { slack_team_id: _team, ...settings } = readSettings(row?.config ?? {});
+  const problem = row ? secretProblem(row.config) : null;
   return {
     id: row?.id ?? null,
     connected: Boolean(row?.is_active),
     ...settings,
     has_signing_secret: row ? secretState(row.config, 'signing_secret') === 'set' : false,
     events_url: `${baseUrl}${EVENTS_PATH}`,
+    ...healthFields(row, { configured: Boolean(row?.is_active), problem }),
+    last_error: problem ?? row?.last_error ?? null,
   };
 }
 
@@ -131,7 +147,7 @@ export async function saveSlackConfig(user: User, body: unknown, baseUrl: string
     const row = (await findIntegration(SLACK_PROVIDER, user.id, transaction))!;
     await row.reload({ transaction, lock: transaction.LOCK.UPDATE });
     const next = mergeConfig(row.config, input, SLACK_SECRETS);
-    await row.update({ config: next, is_active: hasBotToken(next) }, { transaction });
+    await row.update({ config: next, is_active: hasBotToken(next), ...resetOnChange(row.config, next, CONNECTION_KEYS) }, { transaction });
   });
   return slackStatus(user, baseUrl);
 }

@@ -1,6 +1,7 @@
 // "Send test message": posts `:wave: TimeTracker test message.` to the configured channel right
 // away (not through the outbox: the user is waiting for the answer). Slack's error code is shown
 // on failure. A successful post also tells us the workspace id, which routing uses (routing.ts).
+// The caller records the outcome on the row (health.ts recordedTest).
 import type { Integration } from '../../models/index.js';
 import { NOT_CONFIGURED, readSecret } from '../connector.js';
 import type { ConnectorDeps } from '../types.js';
@@ -17,8 +18,6 @@ export async function testSlackConnection(row: Integration, deps: Pick<Connector
   if (!channel) return { ok: false, message: 'channel_id: set a channel first' };
   const res = await postMessage({ apiUrl: deps.config.slackApiUrl, token: token.value }, channel, TEST_MESSAGE);
   if (!res.ok) return { ok: false, message: res.error };
-  await learnTeam({ id: row.id, user_id: row.user_id, is_active: row.is_active, config: row.config }, res.team);
-  // A working connection clears an earlier delivery error shown in the admin panel.
-  if (row.last_error) await row.update({ last_error: null });
+  await learnTeam(row, res.team);
   return { ok: true, message: `Test message sent to ${channel}.` };
 }

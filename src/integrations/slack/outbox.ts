@@ -8,11 +8,13 @@
 //    so a row is marked sent once and never handed to a second sender;
 //  - retries network errors, timeouts, 5xx and Slack's transient errors with exponential backoff
 //    plus jitter, waits out 429 Retry-After, and gives up after MAX_ATTEMPTS (status 'failed',
-//    last_error on the message and on the integration row, where the admin panel shows it).
+//    last_error on the message and on the integration row, where the admin panel shows it); a
+//    message sent proves the connector works (health.ts).
 import { QueryTypes, type Transaction } from 'sequelize';
 import { logger } from '../../lib/logger.js';
 import { Integration } from '../../models/index.js';
-import { readSecret, recordError } from '../connector.js';
+import { readSecret } from '../connector.js';
+import { recordFailure, recordUse } from '../health.js';
 import { postMessage, type PostMessageResult } from './client.js';
 import { SLACK_PROVIDER } from './config.js';
 
@@ -177,7 +179,7 @@ async function deliverOne(row: ClaimedRow, integration: Integration | undefined,
   if (!integration || !integration.is_active) return { status: 'failed', error: 'Integration not configured' };
   const token = readSecret(integration.config, 'bot_token');
   if (!token.ok) {
-    if (!token.missing) await recordError(integration, token.error);
+    if (!token.missing) await recordFailure(integration, token.error);
     return { status: 'failed', error: token.error };
   }
   const slotFreeAt = await takeChannelSlot(row.channel, now);
@@ -185,7 +187,8 @@ async function deliverOne(row: ClaimedRow, integration: Integration | undefined,
   const res = await postMessage({ apiUrl: opts.apiUrl, token: token.value, timeoutMs: opts.timeoutMs }, row.channel, row.payload.text ?? '');
   const outcome = classify(row, res, now);
   if (outcome.status === 'retry' && !res.ok && (res.status === 429 || res.slackError === 'ratelimited')) await holdChannel(row.channel, outcome.at);
-  if (outcome.status === 'failed') await recordError(integration, `Slack message ${row.id} was not delivered: ${outcome.error}`);
+  if (outcome.status === 'failed') await recordFailure(integration, `Slack message ${row.id} was not delivered: ${outcome.error}`);
+  if (outcome.status === 'sent') await recordUse(integration, { clearsError: true });
   return outcome;
 }
 

@@ -9,6 +9,7 @@ import { readRaw } from '../../http/middleware/body.js';
 import type { AppContextExtras, AppState } from '../../http/types.js';
 import { logger } from '../../lib/logger.js';
 import { User } from '../../models/index.js';
+import { recordUse } from '../health.js';
 import { authedConnectorRouter, registerUniformRoutes, type ConnectorRouter } from '../routes.js';
 import type { ConnectorDeps } from '../types.js';
 import { runCommand } from './commands.js';
@@ -46,6 +47,8 @@ async function replyFor(route: Exclude<CommandRoute, { kind: 'invalid' }>, form:
       return reply.connectorOff;
     case 'linked': {
       await learnTeam(route.row, teamId);
+      // A verified command proves the signing secret, not the bot token: it never clears an error.
+      await recordUse(route.row, { clearsError: false });
       const user = await User.findByPk(route.row.user_id);
       if (!user || !user.is_active) return reply.accountInactive;
       return runCommand({ user, now: new Date() }, form.get('text') ?? '');

@@ -22,9 +22,10 @@ export interface CandidateRow {
   user_id: number;
   is_active: boolean;
   config: StoredConfig;
+  last_success_at: Date | null;
 }
 
-const COLUMNS = 'id, user_id, is_active, config';
+const COLUMNS = 'id, user_id, is_active, config, last_success_at';
 const ELIGIBLE = `provider = 'slack_connector' AND is_active AND (config->>'signing_secret') IS NOT NULL`;
 
 async function select(sql: string, bind: unknown[]): Promise<CandidateRow[]> {
@@ -102,7 +103,7 @@ export async function routeCommand(
 }
 
 /** Records the workspace a verified request came from, so later unlinked requests find the row. */
-export async function learnTeam(row: CandidateRow, teamId: string | null): Promise<void> {
+export async function learnTeam(row: Pick<CandidateRow, 'id' | 'config'>, teamId: string | null): Promise<void> {
   if (!teamId || !/^[TE][A-Z0-9]{2,}$/.test(teamId) || row.config.slack_team_id === teamId) return;
   await Integration.sequelize!.query(
     `UPDATE integrations SET config = jsonb_set(config, '{slack_team_id}', to_jsonb($2::text))

@@ -173,6 +173,9 @@ describe('GitHub connector: config, status, test, webhook secret', () => {
         last_sync_at: null,
         last_sync_status: null,
         last_error: null,
+        state: 'not_connected',
+        last_success_at: null,
+        last_error_at: null,
       });
     });
 
@@ -185,7 +188,8 @@ describe('GitHub connector: config, status, test, webhook secret', () => {
       expect(res.text).to.not.include(secret);
       expect(res.text).to.not.include('nacl:v1');
       expect(Object.keys(res.body).sort()).to.deep.equal(
-        ['ok', 'id', 'connected', 'repo_owner', 'repo_name', 'default_project_id', 'auto_start_timer', 'label_filter', 'has_webhook_secret', 'webhook_url', 'last_sync_at', 'last_sync_status', 'last_error'].sort(),
+        ['ok', 'id', 'connected', 'repo_owner', 'repo_name', 'default_project_id', 'auto_start_timer', 'label_filter', 'has_webhook_secret', 'webhook_url', 'last_sync_at', 'last_sync_status', 'last_error',
+          'state', 'last_success_at', 'last_error_at'].sort(),
       );
     });
 

@@ -26,6 +26,7 @@ describe('Google Calendar: config, status, test', () => {
         ok: true, id: null, connected: false, needs_reconnect: false, email: null, calendar_id: 'primary', sync_direction: 'import',
         default_project_id: null, sync_days_back: 7, last_sync_at: null, last_sync_status: null, last_error: null, oauth_configured: true,
         connect_url: '/integrations/google/connect',
+        state: 'not_connected', last_success_at: null, last_error_at: null,
       });
     });
 

@@ -8,7 +8,7 @@ import { BOT_TOKEN, makeSlackIntegration, SLACK_API, SLACK_ENV, SLACK_HOST, slac
 
 const STATUS_KEYS = [
   'ok', 'id', 'connected', 'channel_id', 'notify_on_start', 'notify_on_stop', 'daily_summary', 'daily_summary_time',
-  'linked_slack_user_id', 'has_signing_secret', 'events_url',
+  'linked_slack_user_id', 'has_signing_secret', 'events_url', 'state', 'last_error', 'last_error_at', 'last_success_at',
 ].sort();
 
 describe('Slack config, status and test endpoints', () => {
@@ -38,6 +38,10 @@ describe('Slack config, status and test endpoints', () => {
         linked_slack_user_id: null,
         has_signing_secret: false,
         events_url: `${srv.url}/api/integrations/slack/events`,
+        state: 'not_connected',
+        last_error: null,
+        last_error_at: null,
+        last_success_at: null,
       });
     });
 
