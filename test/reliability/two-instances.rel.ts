@@ -7,7 +7,11 @@ import type { ServerProc } from '../../bench/lib/proc.js';
 import { addMembers, insertIntegrations, insertUsers, PASSWORD } from '../../bench/lib/seed.js';
 import { issuePayload, signedGithubDelivery } from '../../bench/lib/signing.js';
 import { configureGithub, configureSlack, connectGoogle, createOwner, storedConfig, type World } from '../../bench/lib/world.js';
-import { num, rows, sharedWorld, waitFor } from './support/helpers.js';
+import { CACHE_MAX_AGE_MS } from '../../src/integrations/github/candidates.js';
+import { holdScheduledTicks, num, rows, sharedWorld, waitFor } from './support/helpers.js';
+
+/** Finished runs of the slack_outbox job in a server's log (the scheduler logs each at info level). */
+const outboxRuns = (server: ServerProc) => server.lines.filter((l) => l.includes('slack_outbox') && l.includes('job finished')).length;
 
 describe('reliability: two app instances on one database', function () {
   this.timeout(180_000);
@@ -18,8 +22,8 @@ describe('reliability: two app instances on one database', function () {
   before(async function () {
     this.timeout(120_000);
     world = await sharedWorld();
-    a = await world.startServer({ JOBS_ENABLED: 'true' });
-    b = await world.startServer({ JOBS_ENABLED: 'true' });
+    a = await world.startServer({ JOBS_ENABLED: 'true', LOG_LEVEL: 'info' });
+    b = await world.startServer({ JOBS_ENABLED: 'true', LOG_LEVEL: 'info' });
   });
 
   after(async function () {
@@ -75,8 +79,10 @@ describe('reliability: two app instances on one database', function () {
       const r = await fetch(`${server.url}/api/integrations/github/webhook`, { method: 'POST', headers: d.headers, body: d.body });
       return { status: r.status, body: (await r.json()) as Record<string, unknown> };
     };
-    // Both instances route this repository from their cache now.
-    for (const server of [a, b, a, b]) expect((await send(server, ['bug'])).body).to.include({ created: true });
+    // Both instances route this repository from their cache now; B's entry could not expire before
+    // bAt + CACHE_MAX_AGE_MS, so a change B applies earlier reached it through NOTIFY.
+    const bAt = Date.now();
+    for (const server of [b, a, b, a]) expect((await send(server, ['bug'])).body).to.include({ created: true });
     const saved = await owner.client.post('/api/integrations/github/config', {
       repo_owner: 'acme', repo_name: 'routing', default_project_id: owner.projectId, auto_start_timer: false, label_filter: 'tracked',
     });
@@ -84,8 +90,10 @@ describe('reliability: two app instances on one database', function () {
     const onA = await send(a, ['bug']);
     expect(onA.body.skipped, 'the instance that made the change applies it to its next delivery').to.match(/tracked/);
     const started = Date.now();
-    await waitFor(async () => /tracked/.test(String((await send(b, ['bug'])).body.skipped ?? '')), 2_000, 'instance B to apply the new label filter', 5);
-    expect(Date.now() - started).to.be.below(2_000);
+    await waitFor(async () => /tracked/.test(String((await send(b, ['bug'])).body.skipped ?? '')), bAt + CACHE_MAX_AGE_MS - started, 'instance B to apply the new label filter', 5);
+    const appliedAt = Date.now();
+    expect(appliedAt - bAt, 'B applied the change before its cache entry could expire').to.be.below(CACHE_MAX_AGE_MS);
+    console.log(`      routing cache: B applied the change ${appliedAt - started} ms after A's next delivery`);
     // And B keeps routing from its cache afterwards: a labelled issue still becomes a task there.
     expect((await send(b, ['tracked'])).body).to.include({ created: true });
   });
@@ -112,7 +120,9 @@ describe('reliability: two app instances on one database', function () {
     }));
     const expected = users * 2;
     await waitFor(async () => (await num(world.db, "SELECT count(*) AS n FROM outbox_messages WHERE status = 'sent'")) === expected, 60_000, 'all messages sent');
-    await new Promise((r) => setTimeout(r, 6_000)); // another outbox tick on both instances
+    // Two more finished runs on each instance: the second of them started after everything was sent.
+    const runs = [outboxRuns(a), outboxRuns(b)];
+    await waitFor(() => outboxRuns(a) >= runs[0] + 2 && outboxRuns(b) >= runs[1] + 2, 60_000, 'two more slack_outbox runs on both instances');
     const texts = world.slack.messages.map((m) => `${m.channel} ${m.text.split('\n')[0]}`);
     expect(texts).to.have.length(expected);
     expect(new Set(texts).size).to.equal(expected);
@@ -121,6 +131,9 @@ describe('reliability: two app instances on one database', function () {
   });
 
   it('runs each job tick once when both instances fire the same tick', async () => {
+    // The instances' own schedulers leave these ticks alone (google_calendar_sync fires at :00 and
+    // :30 and would refresh the tokens counted below); only the job processes run the job.
+    await holdScheduledTicks(world.db, 'google_calendar_sync', 30);
     const admin = await world.admin(a);
     // Google: one user connected through OAuth, 20 more rows of the same shape; tokens expired.
     const owner = await createOwner(admin, 'gcalowner');
@@ -149,7 +162,10 @@ describe('reliability: two app instances on one database', function () {
 
     world.google.resetStats();
     world.google.tokenCalls = 0;
-    const tick = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString();
+    // A whole second, never second 0: the instances' schedulers claim ticks at second 0 of a minute
+    // (slack_daily_summary every 5 minutes), and a shared tick would leave none for the job processes.
+    const second = Math.floor(Date.now() / 1000) * 1000;
+    const tick = new Date(second % 60_000 === 0 ? second + 1_000 : second).toISOString();
     const runs = await Promise.all([
       runJobProcess(world, ['job', 'google_calendar_sync', tick], { timeoutMs: 90_000 }),
       runJobProcess(world, ['job', 'google_calendar_sync', tick], { timeoutMs: 90_000 }),
