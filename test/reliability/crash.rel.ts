@@ -10,7 +10,7 @@ import { openDatabase, tempDir } from '../../bench/lib/cluster.js';
 import type { ServerProc } from '../../bench/lib/proc.js';
 import { addMembers, insertIntegrations, insertUsers, PASSWORD } from '../../bench/lib/seed.js';
 import { configureSlack, connectGoogle, createOwner, storedConfig, type World } from '../../bench/lib/world.js';
-import { embeddedUrl, num, rows, sharedWorld, waitFor } from './support/helpers.js';
+import { embeddedUrl, holdScheduledTicks, num, rows, sharedWorld, waitFor } from './support/helpers.js';
 
 describe('reliability: crash safety (SIGKILL, embedded PostgreSQL)', function () {
   this.timeout(240_000);
@@ -87,6 +87,9 @@ describe('reliability: crash safety (SIGKILL, embedded PostgreSQL)', function ()
 
   it('finishes a Google sync interrupted by SIGKILL without duplicating entries', async () => {
     if (!server?.isRunning()) await start();
+    // Only this test's syncs may fetch events: a scheduled google_calendar_sync (at :00 and :30)
+    // would add its own page requests and imports to the ones counted here.
+    await holdScheduledTicks(db!, 'google_calendar_sync', 30);
     const owner = await createOwner(await world.admin(server!), 'gcrash');
     await connectGoogle(owner);
     world.google.eventsPerUser = 40;
