@@ -54,6 +54,7 @@ describe('reliability: bad input fuzz', function () {
     const fuzz = new Fuzzer(prng(seed), { repo: gh.repo, slackUser: slack.slackUserId, wrongSecret: crypto.randomBytes(16).toString('hex'), slackSecret: slack.signingSecret, webhookSecret: gh.webhookSecret });
     const statuses = new Map<string, number>();
     const bad: string[] = [];
+    let slowest = 0;
     let next = 0;
     const send = async (req: FuzzRequest) => {
       const started = Date.now();
@@ -73,6 +74,7 @@ describe('reliability: bad input fuzz', function () {
       const key = `${req.label} ${status}`;
       statuses.set(key, (statuses.get(key) ?? 0) + 1);
       if (status >= 500) bad.push(`${req.label} ${req.method} ${req.path} → ${status} (headers ${JSON.stringify(req.headers).slice(0, 300)})`);
+      slowest = Math.max(slowest, Date.now() - started);
       if (Date.now() - started > 5_000) bad.push(`${req.label} took ${Date.now() - started} ms`);
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
@@ -97,6 +99,6 @@ describe('reliability: bad input fuzz', function () {
     const okSlack = await fetch(`${server.url}/api/integrations/slack/events`, { method: 'POST', headers: cmd.headers, body: cmd.body });
     expect(okSlack.status).to.equal(200);
     expect(await num(world.db, "SELECT count(*) AS n FROM tasks WHERE external_ref = 'github_issue_4242'")).to.equal(1);
-    console.log(`      fuzz seed ${seed}: ${[...statuses].sort().map(([k, v]) => `${k}×${v}`).join(', ')}`);
+    console.log(`      fuzz seed ${seed}, slowest ${slowest} ms: ${[...statuses].sort().map(([k, v]) => `${k}×${v}`).join(', ')}`);
   });
 });
