@@ -14,8 +14,11 @@ export class AppError extends Error {
 
 export const badRequest = (message: string, extra?: Record<string, unknown>) =>
   new AppError(400, message, 'bad_request', extra);
-export const validation = (field: string, reason: string) =>
-  new AppError(400, `${field}: ${reason}`, 'validation', { field });
+/** One invalid field; the answer carries `fields: {<field>: <reason>}` like invalidFields(). */
+export const validation = (field: string, reason: string) => invalidFields({ [field]: reason });
+/** Several invalid fields at once: 400 "<field>: <reason>; …" plus the `fields` map for forms. */
+export const invalidFields = (fields: Record<string, string>) =>
+  new AppError(400, Object.entries(fields).map(([f, r]) => `${f}: ${r}`).join('; '), 'validation', { field: Object.keys(fields)[0], fields });
 export const unauthorized = (message = 'Authentication required') => new AppError(401, message, 'unauthorized');
 export const forbidden = (message = 'Forbidden') => new AppError(403, message, 'forbidden');
 export const adminOnly = () => new AppError(403, 'Admin only', 'admin_only');

@@ -3,28 +3,61 @@
 import type { ActionContext, ActionRequest, ResourceWithOptions } from 'adminjs';
 import { ValidationError } from 'adminjs';
 import { isAppError } from '../../src/errors.js';
-import { TimeEntry } from '../../src/models/index.js';
+import { Task, TimeEntry } from '../../src/models/index.js';
 import { secondsBetween } from '../../src/services/time.js';
 import { startTimer, stopTimer } from '../../src/services/timer.js';
 import { adminId, canUseProject, ownRows, ownsRecord, scopedList, userFor } from '../access.js';
 
+type PropertyErrors = Record<string, { message: string }>;
+
+const blank = (v: unknown) => v === undefined || v === null || String(v).trim() === '';
+
+/** A date-time form value: null when blank, 'invalid' when unreadable. */
+function instant(v: unknown): Date | null | 'invalid' {
+  if (blank(v)) return null;
+  const d = new Date(String(v));
+  return Number.isNaN(d.getTime()) ? 'invalid' : d;
+}
+
+/** Project and task: required, allowed to this user, the task of this project. */
+async function projectErrors(p: Record<string, unknown>, context: ActionContext): Promise<PropertyErrors> {
+  const errors: PropertyErrors = {};
+  if (blank(p.project_id)) return { project_id: { message: 'Required. Choose a project.' } };
+  const projectId = Number(p.project_id);
+  if (!(await canUseProject(context.currentAdmin, projectId))) errors.project_id = { message: 'You are not a member of this project' };
+  if (!blank(p.task_id)) {
+    const task = await Task.findByPk(Number(p.task_id));
+    if (!task) errors.task_id = { message: 'This task does not exist' };
+    else if (task.project_id !== projectId) errors.task_id = { message: 'This task belongs to another project; choose one of the selected project’s tasks' };
+  }
+  return errors;
+}
+
+/** Start and end: both readable, the end required (unless the entry is a running timer) and not before the start. */
+function timeErrors(start: Date | null | 'invalid', end: Date | null | 'invalid', running: boolean): PropertyErrors {
+  const errors: PropertyErrors = {};
+  if (start === null) errors.start_time = { message: 'Required' };
+  if (start === 'invalid') errors.start_time = { message: 'Not a valid date and time' };
+  if (end === 'invalid') errors.end_time = { message: 'Not a valid date and time' };
+  if (end === null && !running) errors.end_time = { message: 'Required. To run a live timer, use "Start again" or the API.' };
+  if (start instanceof Date && end instanceof Date && end < start) errors.end_time = { message: 'Must not be before the start time' };
+  return errors;
+}
+
+/** Checks the whole form and reports every invalid field at once, each next to its own field. */
 async function prepareEntry(request: ActionRequest, context: ActionContext): Promise<ActionRequest> {
   if (request.method !== 'post' || !request.payload) return request;
   const p = { ...request.payload } as Record<string, unknown>;
   const isAdminUser = context.currentAdmin?.role === 'admin';
   if (!isAdminUser || !p.user_id) p.user_id = context.record ? context.record.param('user_id') : adminId(context.currentAdmin);
   if (!isAdminUser && Number(p.user_id) !== adminId(context.currentAdmin)) p.user_id = adminId(context.currentAdmin);
-  const errors: Record<string, { message: string }> = {};
-  if (p.project_id !== undefined && !(await canUseProject(context.currentAdmin, Number(p.project_id)))) {
-    errors.project_id = { message: 'You are not a member of this project' };
-  }
-  const start = p.start_time ? new Date(String(p.start_time)) : null;
-  const end = p.end_time ? new Date(String(p.end_time)) : null;
-  const running = context.record && !context.record.param('end_time');
-  if (!end && !running) errors.end_time = { message: 'Required. To run a live timer, use "Start again" or the API.' };
-  if (start && end && end < start) errors.end_time = { message: 'Must not be before the start time' };
-  if (Object.keys(errors).length) throw new ValidationError(errors);
-  if (start && end) p.duration_seconds = secondsBetween(start, end);
+  const start = instant(p.start_time);
+  const end = instant(p.end_time);
+  const running = Boolean(context.record && !context.record.param('end_time'));
+  const errors = { ...(await projectErrors(p, context)), ...timeErrors(start, end, running) };
+  const count = Object.keys(errors).length;
+  if (count) throw new ValidationError(errors, { message: count === 1 ? 'Please correct the highlighted field.' : `Please correct the ${count} highlighted fields.` });
+  if (start instanceof Date && end instanceof Date) p.duration_seconds = secondsBetween(start, end);
   if (!p.source) p.source = 'manual';
   return { ...request, payload: p };
 }

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { TimeEntry, User } from '../../src/models/index.js';
 import { makeAdmin, makeProject, makeUser } from '../factories.js';
 import { startTestServer, type TestServer, useTestServer } from '../support/server.js';
+import { refused } from '../support/validation.js';
 
 describe('authentication and authorization (HTTP)', () => {
   const srv = useTestServer();
@@ -48,7 +49,7 @@ describe('authentication and authorization (HTTP)', () => {
     it('validates the body: 400 "<field>: <reason>"', async () => {
       const noPassword = await srv.client().post('/api/auth/login', { email: 'a@example.test' });
       expect(noPassword.status).to.equal(400);
-      expect(noPassword.body).to.deep.equal({ ok: false, error: 'password: is required' });
+      expect(noPassword.body).to.deep.equal(refused('password: is required'));
       const noEmail = await srv.client().post('/api/auth/login', { password: 'x' });
       expect(noEmail.body.error).to.equal('email: is required');
       const malformed = await srv.client().request('POST', '/api/auth/login', { body: '{"email":', headers: { 'Content-Type': 'application/json' } });

@@ -45,7 +45,8 @@ export function errorHandler(): Middleware<AppState> {
         // a keep-alive client waiting on a socket that cannot be reused.
         if (err.status === 413) ctx.set('Connection', 'close');
         if (typeof err.extra.retryAfterSec === 'number') ctx.set('Retry-After', String(err.extra.retryAfterSec));
-        ctx.body = { ok: false, error: err.message };
+        // Validation errors also name each invalid field, so a form can mark them all at once.
+        ctx.body = err.extra.fields ? { ok: false, error: err.message, fields: err.extra.fields } : { ok: false, error: err.message };
         return;
       }
       const e = err as { status?: number; expose?: boolean; message?: string };

@@ -5,8 +5,8 @@ import { z } from 'zod';
 import type { Transaction } from 'sequelize';
 import { QueryTypes } from 'sequelize';
 import { lockKey } from '../../db/sequelize.js';
-import { validation } from '../../errors.js';
-import { parseInput } from '../../http/middleware/validate.js';
+import { badRequest, invalidFields, isAppError, validation } from '../../errors.js';
+import { checkInput, type FieldErrors } from '../../http/middleware/validate.js';
 import { formBool, id } from '../../http/schemas.js';
 import { Integration, Project, type User } from '../../models/index.js';
 import type { StoredConfig } from '../../models/integration.js';
@@ -103,11 +103,46 @@ export async function defaultProjectProblem(owner: User | null, projectId: numbe
   return projectProblem({ name: project.name, status: project.status, allowed });
 }
 
-function requireSettings(config: StoredConfig): GithubSettings {
-  for (const field of ['repo_owner', 'repo_name', 'default_project_id']) {
-    if (config[field] === undefined || config[field] === null || config[field] === '') throw validation(field, 'is required');
+const REQUIRED = ['repo_owner', 'repo_name', 'default_project_id'] as const;
+const blank = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
+
+/** Required keys that are blank both in the body and in the stored config (and not already reported). */
+function missingRequired(stored: StoredConfig, body: unknown, reported: FieldErrors): FieldErrors {
+  const given = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
+  const missing: FieldErrors = {};
+  for (const field of REQUIRED) {
+    if (!reported[field] && blank(given[field] !== undefined ? given[field] : stored[field])) missing[field] = 'is required';
   }
-  return settingsOf(config)!;
+  return missing;
+}
+
+/**
+ * The default project's problem as a field error when other fields are invalid too, so one answer
+ * lists them all; alone, an unknown (404) or foreign (403) project keeps its own status.
+ */
+async function projectFieldProblem(user: User, projectId: number, othersInvalid: boolean): Promise<FieldErrors> {
+  try {
+    await requireAllowedProject(user, projectId, { requireActive: true, field: 'default_project_id' });
+    return {};
+  } catch (err) {
+    if (!isAppError(err) || (err.status !== 400 && !othersInvalid)) throw err;
+    const own = (err.extra.fields as FieldErrors | undefined)?.default_project_id;
+    return { default_project_id: own ?? (err.status === 403 ? 'you may not use this project' : 'project not found') };
+  }
+}
+
+/** Every problem of a save at once: schema, required keys, the default project. Throws one 400 listing them. */
+async function validateSave(user: User, stored: StoredConfig, body: unknown): Promise<{ next: StoredConfig; settings: GithubSettings }> {
+  const checked = checkInput(configSchema, body);
+  if (!checked.ok && Object.keys(checked.fields).length === 0) throw badRequest(checked.general[0] ?? 'Invalid input');
+  const fields: FieldErrors = checked.ok ? {} : { ...checked.fields };
+  const next = mergeConfig(stored, checked.ok ? checked.data : {}, GITHUB_SECRET_KEYS);
+  Object.assign(fields, missingRequired(stored, body, fields));
+  const given = body && typeof body === 'object' ? (body as Record<string, unknown>).default_project_id : undefined;
+  const projectId = id.safeParse(checked.ok ? next.default_project_id : given ?? stored.default_project_id);
+  if (!fields.default_project_id && projectId.success) Object.assign(fields, await projectFieldProblem(user, projectId.data, Object.keys(fields).length > 0));
+  if (Object.keys(fields).length > 0) throw invalidFields(fields);
+  return { next, settings: settingsOf(next)! };
 }
 
 /**
@@ -132,15 +167,12 @@ async function refuseSharedProject(userId: number, s: GithubSettings, transactio
   }
 }
 
-/** Validates and saves the user's GitHub config; creates the row on first save. */
+/** Validates (every invalid field at once) and saves the user's GitHub config; creates the row on first save. */
 export async function saveGithubConfig(user: User, body: unknown): Promise<void> {
-  const input = parseInput(configSchema, body);
   await Integration.sequelize!.transaction(async (transaction) => {
     const created = await getOrCreateIntegration(PROVIDER, user, transaction);
     const row = (await Integration.findByPk(created.id, { transaction, lock: transaction.LOCK.UPDATE }))!;
-    const next = mergeConfig(row.config, input, GITHUB_SECRET_KEYS);
-    const settings = requireSettings(next);
-    await requireAllowedProject(user, settings.default_project_id, { requireActive: true, field: 'default_project_id' });
+    const { next, settings } = await validateSave(user, row.config, body);
     await refuseSharedProject(user.id, settings, transaction);
     const config = ensureWebhookSecret(next);
     const reset = resetOnChange(row.config, config, CONNECTION_KEYS);

@@ -1,10 +1,11 @@
 // Slack settings: the strict input schema of POST /config, the typed view of the stored config
 // (with SPEC defaults), saving (blank secret keeps, null clears; is_active = bot token present)
 // and the status presenter (never a secret).
+import type { Transaction } from 'sequelize';
 import { z } from 'zod';
 import { lockKey } from '../../db/sequelize.js';
-import { validation } from '../../errors.js';
-import { parseInput } from '../../http/middleware/validate.js';
+import { badRequest, invalidFields, validation } from '../../errors.js';
+import { checkInput, type FieldErrors } from '../../http/middleware/validate.js';
 import { formBool } from '../../http/schemas.js';
 import { Integration, type User } from '../../models/index.js';
 import type { StoredConfig } from '../../models/integration.js';
@@ -125,24 +126,42 @@ export async function slackStatus(user: Pick<User, 'id'>, baseUrl: string): Prom
   return presentStatus(await findIntegration(SLACK_PROVIDER, user.id), baseUrl);
 }
 
+const TAKEN = 'this Slack user is already linked to another TimeTracker account';
+
+async function linkedElsewhere(slackUser: string, userId: number, transaction?: Transaction): Promise<boolean> {
+  const [taken] = (await Integration.sequelize!.query(
+    `SELECT id FROM integrations
+      WHERE provider = 'slack_connector' AND (config->>'linked_slack_user_id') = $1 AND user_id <> $2 LIMIT 1`,
+    { bind: [slackUser, userId], transaction },
+  )) as [unknown[], unknown];
+  return taken.length > 0;
+}
+
+/** Every problem of the form at once (schema and a Slack user linked elsewhere), as one 400. */
+async function validateSave(user: User, body: unknown): Promise<z.infer<typeof saveSchema>> {
+  const checked = checkInput(saveSchema, body);
+  if (!checked.ok && Object.keys(checked.fields).length === 0) throw badRequest(checked.general[0] ?? 'Invalid input');
+  const fields: FieldErrors = checked.ok ? {} : { ...checked.fields };
+  const given = body && typeof body === 'object' ? (body as Record<string, unknown>).linked_slack_user_id : undefined;
+  const linked = saveSchema.shape.linked_slack_user_id.safeParse(given);
+  if (!fields.linked_slack_user_id && linked.success && linked.data && (await linkedElsewhere(linked.data, user.id))) fields.linked_slack_user_id = TAKEN;
+  if (!checked.ok || Object.keys(fields).length > 0) throw invalidFields(fields);
+  return checked.data;
+}
+
 /**
  * Saves the form. A Slack user id may be linked to one TimeTracker account only (commands are
- * routed by it); the check runs under a transaction-scoped advisory lock so two saves cannot race.
+ * routed by it); the check is repeated under a transaction-scoped advisory lock so two saves cannot race.
  */
 export async function saveSlackConfig(user: User, body: unknown, baseUrl: string): Promise<SlackStatus> {
-  const input = parseInput(saveSchema, body);
+  const input = await validateSave(user, body);
   await getOrCreateIntegration(SLACK_PROVIDER, user);
   const sequelize = Integration.sequelize!;
   await sequelize.transaction(async (transaction) => {
     const slackUser = input.linked_slack_user_id;
     if (slackUser) {
       await sequelize.query('SELECT pg_advisory_xact_lock($1::bigint)', { bind: [lockKey(`slack-link:${slackUser}`)], transaction });
-      const [taken] = (await sequelize.query(
-        `SELECT id FROM integrations
-          WHERE provider = 'slack_connector' AND (config->>'linked_slack_user_id') = $1 AND user_id <> $2 LIMIT 1`,
-        { bind: [slackUser, user.id], transaction },
-      )) as [unknown[], unknown];
-      if (taken.length > 0) throw validation('linked_slack_user_id', 'this Slack user is already linked to another TimeTracker account');
+      if (await linkedElsewhere(slackUser, user.id, transaction)) throw validation('linked_slack_user_id', TAKEN);
     }
     const row = (await findIntegration(SLACK_PROVIDER, user.id, transaction))!;
     await row.reload({ transaction, lock: transaction.LOCK.UPDATE });

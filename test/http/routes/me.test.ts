@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { User } from '../../../src/models/index.js';
 import { makeUser } from '../../factories.js';
 import { loginAs, useTestServer } from '../../support/server.js';
+import { refused } from '../../support/validation.js';
 
 describe('GET/PATCH /api/me', () => {
   const srv = useTestServer();
@@ -49,7 +50,7 @@ describe('GET/PATCH /api/me', () => {
     const c = await loginAs(srv, user);
     const tz = await c.patch('/api/me', { timezone: 'Mars/Olympus' });
     expect(tz.status).to.equal(400);
-    expect(tz.body).to.deep.equal({ ok: false, error: 'timezone: unknown time zone (use an IANA name such as Europe/Berlin)' });
+    expect(tz.body).to.deep.equal(refused('timezone: unknown time zone (use an IANA name such as Europe/Berlin)'));
     const gh = await c.patch('/api/me', { github_username: 'not a login!' });
     expect(gh.status).to.equal(400);
     expect(gh.body.error).to.match(/^github_username: /);

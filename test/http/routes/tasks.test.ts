@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { makeAdmin, makeProject, makeTask, makeUser } from '../../factories.js';
 import { loginAs, useTestServer } from '../../support/server.js';
+import { refused } from '../../support/validation.js';
 
 describe('GET /api/tasks', () => {
   const srv = useTestServer();
@@ -55,7 +56,7 @@ describe('GET /api/tasks', () => {
 
   it('rejects bad filters with 400 "<field>: <reason>"', async () => {
     const c = await loginAs(srv, await makeUser());
-    expect((await c.get('/api/tasks?project_id=abc')).body).to.deep.equal({ ok: false, error: 'project_id: must be a number' });
+    expect((await c.get('/api/tasks?project_id=abc')).body).to.deep.equal(refused('project_id: must be a number'));
     expect((await c.get('/api/tasks?status=whatever')).body.error).to.match(/^status: /);
   });
 });

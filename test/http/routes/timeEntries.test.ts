@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { TimeEntry } from '../../../src/models/index.js';
 import { makeEntry, makeProject, makeTask, makeUser } from '../../factories.js';
 import { loginAs, useTestServer } from '../../support/server.js';
+import { refused } from '../../support/validation.js';
 
 describe('time entries API', () => {
   const srv = useTestServer();
@@ -40,7 +41,7 @@ describe('time entries API', () => {
       const { c } = await member();
       const res = await c.get('/api/time-entries?from=yesterday-ish');
       expect(res.status).to.equal(400);
-      expect(res.body).to.deep.equal({ ok: false, error: 'from: must be an ISO 8601 date-time' });
+      expect(res.body).to.deep.equal(refused('from: must be an ISO 8601 date-time'));
     });
   });
 
@@ -74,7 +75,7 @@ describe('time entries API', () => {
       for (const [body, error] of cases) {
         const res = await c.post('/api/time-entries', body);
         expect(res.status, error).to.equal(400);
-        expect(res.body).to.deep.equal({ ok: false, error });
+        expect(res.body).to.deep.equal(refused(error));
       }
       expect(await TimeEntry.count()).to.equal(0);
     });

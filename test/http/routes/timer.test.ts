@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { TimeEntry } from '../../../src/models/index.js';
 import { makeEntry, makeProject, makeTask, makeUser } from '../../factories.js';
 import { loginAs, useTestServer } from '../../support/server.js';
+import { refused } from '../../support/validation.js';
 
 describe('timer API', () => {
   const srv = useTestServer();
@@ -40,7 +41,7 @@ describe('timer API', () => {
 
     it('rejects bad input (400), unknown ids (404) and projects the user may not use (403)', async () => {
       const { project, c } = await member();
-      expect((await c.post('/api/timer/start', {})).body).to.deep.equal({ ok: false, error: 'project_id: is required' });
+      expect((await c.post('/api/timer/start', {})).body).to.deep.equal(refused('project_id: is required'));
       expect((await c.post('/api/timer/start', { project_id: 'x' })).body.error).to.equal('project_id: must be a number');
       expect((await c.post('/api/timer/start', { project_id: -1 })).body.error).to.equal('project_id: must be a positive id');
       expect((await c.post('/api/timer/start', { project_id: project.id, notes: 'n'.repeat(5001) })).body.error).to.equal('notes: must be at most 5000 characters');

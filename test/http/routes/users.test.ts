@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { User } from '../../../src/models/index.js';
 import { makeAdmin, makeUser } from '../../factories.js';
 import { loginAs, useTestServer } from '../../support/server.js';
+import { refused } from '../../support/validation.js';
 
 describe('POST /api/users', () => {
   const srv = useTestServer();
@@ -42,7 +43,7 @@ describe('POST /api/users', () => {
     for (const [body, error] of cases) {
       const res = await admin.post('/api/users', body);
       expect(res.status, error).to.equal(400);
-      expect(res.body).to.deep.equal({ ok: false, error });
+      expect(res.body).to.deep.equal(refused(error));
     }
     const role = await admin.post('/api/users', { username: 'a', email: 'a@example.test', password: 'password123', role: 'root' });
     expect(role.status).to.equal(400);

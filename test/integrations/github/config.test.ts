@@ -116,6 +116,27 @@ describe('GitHub connector: config, status, test, webhook secret', () => {
       });
     }
 
+    it('reports every invalid field at once (schema, required, archived project) and changes nothing', async () => {
+      const { client, project: archived } = await userWithProject({ status: 'archived' });
+      const res = await client.post(CONFIG, { github_token: 'ghp_abc def', repo_owner: '', repo_name: 'Codertocat/Hello-World', default_project_id: archived.id });
+      expect(res.status).to.equal(400);
+      expect(res.body.fields).to.deep.equal({
+        github_token: 'must not contain spaces',
+        repo_owner: 'is required',
+        repo_name: 'must be only the repository name, e.g. Hello-World (letters, digits, ".", "-", "_")',
+        default_project_id: `project "${archived.name}" is archived; choose an active project`,
+      });
+      expect(res.body.error).to.match(/^github_token: must not contain spaces; repo_owner: is required; repo_name: .*; default_project_id: .*archived/);
+      const missing = await client.post(CONFIG, { label_filter: 'x'.repeat(60) });
+      expect(missing.body.fields).to.deep.equal({
+        label_filter: 'must be at most 50 characters', repo_owner: 'is required', repo_name: 'is required', default_project_id: 'is required',
+      });
+      const foreign = await client.post(CONFIG, { repo_owner: 'Codertocat', repo_name: '..', default_project_id: (await makeProject()).id });
+      expect(foreign.status, 'a foreign project is listed with the other fields').to.equal(400);
+      expect(foreign.body.fields).to.deep.equal({ repo_name: 'is not a valid repository name', default_project_id: 'you may not use this project' });
+      expect((await counts()).integrations).to.equal(0);
+    });
+
     it('refuses a project the user is not a member of (403) and an unknown one (404)', async () => {
       const { client } = await userWithProject();
       const foreign = await makeProject();

@@ -4,6 +4,7 @@ import { Integration } from '../../../src/models/index.js';
 import { makeAdmin, makeProject, makeUser } from '../../factories.js';
 import { useTestServer } from '../../support/server.js';
 import { ACCESS, CALENDAR, connectRow, EVENTS_PATH, GOOGLE_ENV, REFRESH, reload } from './helpers.js';
+import { refused } from '../../support/validation.js';
 
 const CONFIG = '/api/integrations/google/config';
 const STATUS = '/api/integrations/google/status';
@@ -61,8 +62,8 @@ describe('Google Calendar: config, status, test', () => {
 
     it('rejects bad values with "<field>: <reason>"', async () => {
       const { client } = await loggedIn();
-      expect((await client.post(CONFIG, { sync_direction: 'sideways' })).body).to.deep.equal({ ok: false, error: 'sync_direction: must be import, export or both' });
-      expect((await client.post(CONFIG, { sync_days_back: 'lots' })).body).to.deep.equal({ ok: false, error: 'sync_days_back: must be a number' });
+      expect((await client.post(CONFIG, { sync_direction: 'sideways' })).body).to.deep.equal(refused('sync_direction: must be import, export or both'));
+      expect((await client.post(CONFIG, { sync_days_back: 'lots' })).body).to.deep.equal(refused('sync_days_back: must be a number'));
       expect((await client.post(CONFIG, { default_project_id: 'abc' })).status).to.equal(400);
     });
 

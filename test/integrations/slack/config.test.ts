@@ -5,6 +5,7 @@ import { Integration } from '../../../src/models/index.js';
 import { makeUser } from '../../factories.js';
 import { type TestClient, useTestServer } from '../../support/server.js';
 import { BOT_TOKEN, makeSlackIntegration, SLACK_API, SLACK_ENV, SLACK_HOST, slackAccepts, type PostedMessage } from './helpers.js';
+import { refused } from '../../support/validation.js';
 
 const STATUS_KEYS = [
   'ok', 'id', 'connected', 'channel_id', 'notify_on_start', 'notify_on_stop', 'daily_summary', 'daily_summary_time',
@@ -117,9 +118,26 @@ describe('Slack config, status and test endpoints', () => {
       it(`refuses ${field} = ${JSON.stringify(value)}`, async () => {
         const res = await save({ [field]: value });
         expect(res.status).to.equal(400);
-        expect(res.body).to.deep.equal({ ok: false, error });
+        expect(res.body).to.deep.equal(refused(error));
       });
     }
+
+    it('reports every invalid field at once, a Slack user linked elsewhere included, and saves nothing', async () => {
+      const other = await makeUser();
+      const taken = srv.client();
+      await taken.login(other.email);
+      await taken.post('/api/integrations/slack/config', { bot_token: BOT_TOKEN, linked_slack_user_id: 'U0TAKEN1' });
+      const res = await save({ bot_token: BOT_TOKEN, channel_id: 'general', daily_summary_time: '25:00', notify_on_stop: 'maybe', linked_slack_user_id: 'U0TAKEN1' });
+      expect(res.status).to.equal(400);
+      expect(res.body.fields).to.deep.equal({
+        channel_id: 'must be a channel name like #general or a channel id like C0123456789',
+        notify_on_stop: 'must be true or false',
+        daily_summary_time: 'must be HH:MM (24-hour clock, e.g. 18:00)',
+        linked_slack_user_id: 'this Slack user is already linked to another TimeTracker account',
+      });
+      expect(res.body.error.split('; ')).to.have.length(4);
+      expect(await Integration.count({ where: { provider: 'slack_connector' } }), 'only the other user’s row').to.equal(1);
+    });
 
     it('accepts W… user ids and 00:00 / 23:59', async () => {
       const res = await save({ linked_slack_user_id: 'W0ENTERPRISE', daily_summary_time: '00:00' });
