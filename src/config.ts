@@ -59,6 +59,7 @@ const schema = z
     GOOGLE_USERINFO_URL: url.default('https://openidconnect.googleapis.com/v1/userinfo'),
     GOOGLE_CALENDAR_API_URL: url.default('https://www.googleapis.com/calendar/v3'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),
     JOBS_ENABLED: bool.default('true'),
     ROUTING_CACHE: bool.default('true'),
   });
@@ -107,6 +108,8 @@ export interface Config {
   githubApiUrl: string;
   slackApiUrl: string;
   logLevel: string;
+  /** `auto`: human-readable lines when stdout is a terminal, JSON lines otherwise. */
+  logFormat: 'auto' | 'pretty' | 'json';
   jobsEnabled: boolean;
   /** Cache webhook routing in memory, invalidated by PostgreSQL LISTEN/NOTIFY (src/db/changeFeed.ts). */
   routingCache: boolean;
@@ -153,6 +156,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     githubApiUrl: e.GITHUB_API_URL,
     slackApiUrl: e.SLACK_API_URL,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     jobsEnabled: e.JOBS_ENABLED,
     routingCache: e.ROUTING_CACHE,
     secureCookies: baseUrl.startsWith('https://'),

@@ -58,7 +58,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  configureLogger({ level: config.logLevel });
+  configureLogger({ level: config.logLevel, format: config.logFormat });
   installProcessGuards({ logger: () => logger, onFatal: (err) => shutdown(1, { reason: 'fatal error', err }) });
   for (const sig of ['SIGTERM', 'SIGINT'] as const) process.on(sig, () => shutdown(0, { signal: sig }));
   watchParent();

@@ -30,8 +30,8 @@ export function runCli(name: string, command: (ctx: CliContext) => Promise<boole
   const print = (line = '') => process.stdout.write(`${line}\n`);
   (async () => {
     const config = loadConfig();
-    // JSON logs would bury the printed summary: warnings and errors only, unless debugging.
-    configureLogger({ level: ['debug', 'trace'].includes(config.logLevel) ? config.logLevel : 'warn' });
+    // Logs would bury the printed summary: warnings and errors only, unless debugging.
+    configureLogger({ level: ['debug', 'trace'].includes(config.logLevel) ? config.logLevel : 'warn', format: config.logFormat });
     return withDatabase(config, (sequelize) => command({ config, sequelize, args: process.argv.slice(2), print }));
   })().then(
     (ok) => process.exit(ok === false ? 1 : 0),

@@ -4,9 +4,47 @@
 // A careless upstream may echo the request (token, client secret, form body) in its error answer:
 // every string a failure carries (error, body, headers) and everything logged has the request's
 // own secrets (`secrets`, plus the Authorization credential) replaced by a short prefix.
+// An upstream that cannot be reached is logged once with its cause, then summarised every few
+// minutes while it stays down, and once more when it answers again (see failureLog.ts).
+import { FailureLog } from './failureLog.js';
 import { logger, redactToken, scrubText } from './logger.js';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** Network failures and timeouts of outbound requests, one episode per upstream (`service`). */
+export const outboundFailures = new FailureLog({ log: () => logger });
+
+/** Messages that say a request failed without saying why; the cause is in `err.cause`. */
+const GENERIC_MESSAGES = new Set(['fetch failed', 'terminated']);
+
+function messageOf(e: unknown): string {
+  if (e instanceof AggregateError && e.errors.length) return [...new Set(e.errors.map(messageOf).filter(Boolean))].join('; ');
+  if (e && typeof e === 'object') {
+    const { message, code, name } = e as { message?: unknown; code?: unknown; name?: unknown };
+    return [message, code, name].find((v): v is string => typeof v === 'string' && v.length > 0) ?? '';
+  }
+  return e === undefined || e === null ? '' : String(e);
+}
+
+/**
+ * Why a fetch was rejected, in the system's words: fetch wraps the real error ("fetch failed",
+ * cause "getaddrinfo ENOTFOUND slack.com"; several addresses give an AggregateError of
+ * "connect ECONNREFUSED 127.0.0.1:9" and the like), so the innermost specific message wins.
+ */
+export function networkCause(err: unknown): string {
+  let best = '';
+  let e: unknown = err;
+  for (let depth = 0; e !== undefined && e !== null && depth < 5; depth++) {
+    const message = messageOf(e);
+    if (message && !GENERIC_MESSAGES.has(message)) best = message;
+    e = typeof e === 'object' ? (e as { cause?: unknown }).cause : undefined;
+  }
+  return best || messageOf(err) || 'unknown network error';
+}
+
+function formatTimeout(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
+}
 
 export type HttpFailureKind = 'timeout' | 'network' | 'http' | 'invalid_json';
 
@@ -157,15 +195,21 @@ export async function httpRequest<T = unknown>(req: HttpRequest): Promise<HttpRe
   try {
     res = await fetch(url, { method, headers, body, signal: AbortSignal.timeout(timeoutMs) });
   } catch (err) {
-    const e = err as Error;
-    const timedOut = e?.name === 'TimeoutError' || e?.name === 'AbortError';
+    const name = (err as Error | undefined)?.name;
+    const timedOut = name === 'TimeoutError' || name === 'AbortError';
     const kind: HttpFailureKind = timedOut ? 'timeout' : 'network';
-    const error = timedOut
-      ? `${req.service} did not answer within ${Math.round(timeoutMs / 1000)} s`
-      : `Could not reach ${req.service}: ${redact.text(String(e?.message ?? e))}`;
-    logger.warn({ service: req.service, method, url: safeUrl, kind, ms: Date.now() - started }, 'outbound request failed');
+    const cause = timedOut ? `timeout after ${formatTimeout(timeoutMs)}` : redact.text(networkCause(err));
+    const error = timedOut ? `${req.service} did not answer within ${formatTimeout(timeoutMs)}` : `Could not reach ${req.service}: ${cause}`;
+    outboundFailures.failed(req.service, `outbound request to ${req.service}`, cause, {
+      upstream: req.service,
+      method,
+      url: safeUrl,
+      kind,
+      ms: Date.now() - started,
+    });
     return { ok: false, kind, error };
   }
+  outboundFailures.succeeded(req.service, `outbound request to ${req.service}`, { upstream: req.service });
   const text = await res.text().catch(() => '');
   let data: unknown = null;
   let parsed = false;
@@ -177,7 +221,7 @@ export async function httpRequest<T = unknown>(req: HttpRequest): Promise<HttpRe
       parsed = false;
     }
   }
-  logger.debug({ service: req.service, method, url: safeUrl, status: res.status, ms: Date.now() - started }, 'outbound request');
+  logger.debug({ upstream: req.service, method, url: safeUrl, status: res.status, ms: Date.now() - started }, 'outbound request');
   if (!res.ok) {
     return {
       ok: false,

@@ -1,6 +1,10 @@
-// Structured JSON logs (pino). Secrets are redacted twice: by key name (redact paths) and by
-// shape (anything that looks like a provider token or a sealed secret is shortened to a prefix).
+// Logs (pino): one JSON object per line, or human-readable lines (pino-pretty) when they go to a
+// terminal. Secrets are redacted twice: by key name (redact paths) and by shape (anything that
+// looks like a provider token or a sealed secret is shortened to a prefix); the readable lines are
+// made from the redacted JSON. Both are written synchronously, so the last lines before an exit
+// are not lost.
 import pino, { type Logger } from 'pino';
+import { prettyFactory } from 'pino-pretty';
 
 const SECRET_KEYS = [
   'password', 'password_hash', 'passwordHash', 'token', 'access_token', 'refresh_token', 'github_token',
@@ -35,8 +39,40 @@ function scrubDeep(value: unknown, depth = 0): unknown {
   return value;
 }
 
+/** `auto`: readable lines when the destination is a terminal, JSON otherwise. */
+export type LogFormat = 'auto' | 'pretty' | 'json';
+
 let level = 'info';
+let format: LogFormat = 'auto';
 let destination: pino.DestinationStream | undefined;
+
+type Destination = pino.DestinationStream & { isTTY?: boolean; flush?: () => void };
+
+function isTerminal(dest: Destination | undefined): boolean {
+  return dest ? dest.isTTY === true : process.stdout.isTTY === true;
+}
+
+/** Readable lines ("[12:00:00.000] WARN: message  key=value"), colours on a terminal. */
+function prettyStream(dest: Destination | undefined, colorize: boolean): pino.DestinationStream {
+  const out: Destination = dest ?? pino.destination({ dest: 1, sync: true });
+  const prettify = prettyFactory({
+    colorize,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname,service',
+    singleLine: true,
+  });
+  return {
+    write: (line: string) => out.write(prettify(line)),
+    ...(out.flush ? { flush: () => out.flush?.() } : {}),
+  } as pino.DestinationStream;
+}
+
+function stream(): pino.DestinationStream | undefined {
+  const dest = destination as Destination | undefined;
+  const tty = isTerminal(dest);
+  const pretty = format === 'pretty' || (format === 'auto' && tty);
+  return pretty ? prettyStream(dest, tty) : dest;
+}
 
 function build(): Logger {
   return pino(
@@ -58,15 +94,19 @@ function build(): Logger {
             : { message: scrubText(String(e)) },
       },
     },
-    destination,
+    stream(),
   );
 }
 
 export let logger: Logger = build();
 
-/** Reconfigure the process logger (level, or a destination stream for tests that read logs). */
-export function configureLogger(opts: { level?: string; destination?: pino.DestinationStream }): Logger {
+/**
+ * Reconfigure the process logger: level, format (`auto` by default), or a destination stream for
+ * tests that read logs (a destination with `isTTY: true` counts as a terminal).
+ */
+export function configureLogger(opts: { level?: string; format?: LogFormat; destination?: pino.DestinationStream }): Logger {
   if (opts.level) level = opts.level;
+  if (opts.format) format = opts.format;
   if (opts.destination !== undefined) destination = opts.destination;
   logger = build();
   return logger;

@@ -1,7 +1,9 @@
 import { expect } from 'chai';
+import net from 'node:net';
 import nock from 'nock';
-import { httpRequest, parseRetryAfter, secretRedactor } from '../../src/lib/http.js';
+import { httpRequest, networkCause, outboundFailures, parseRetryAfter, secretRedactor } from '../../src/lib/http.js';
 import { configureLogger } from '../../src/lib/logger.js';
+import { duplicateKeys } from '../support/jsonKeys.js';
 
 const API = 'https://api.example.test';
 
@@ -10,8 +12,12 @@ describe('lib/http httpRequest', () => {
   beforeEach(() => {
     lines = [];
     configureLogger({ level: 'debug', destination: { write: (s: string) => void lines.push(s) } });
+    outboundFailures.reset();
   });
-  afterEach(() => configureLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
+  afterEach(() => {
+    configureLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+    outboundFailures.reset();
+  });
 
   it('returns parsed JSON, status and headers on success, with query and JSON body', async () => {
     const scope = nock(API)
@@ -101,6 +107,102 @@ describe('lib/http httpRequest', () => {
     expect(all).to.include('outbound request');
     for (const secret of ['1234567890-abcdef', 'ya29.secretsecret', 'abcdefghijklmnopqrstuvwxyz']) expect(all).not.to.include(secret);
     expect(all).to.include('xoxb-...');
+  });
+});
+
+/** A loopback port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const srv = net.createServer().listen(0, '127.0.0.1');
+  await new Promise((r) => srv.once('listening', r));
+  const { port } = srv.address() as net.AddressInfo;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+/** fetch's own shape for a DNS failure: TypeError('fetch failed') wrapping the system error. */
+function dnsFailure(host: string): Error {
+  return new TypeError('fetch failed', { cause: Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND', hostname: host }) });
+}
+
+describe('lib/http failure logs', () => {
+  let lines: string[];
+  const warnings = () => lines.map((l) => JSON.parse(l)).filter((e) => e.level === 40);
+  beforeEach(() => {
+    lines = [];
+    configureLogger({ level: 'info', format: 'json', destination: { write: (s: string) => void lines.push(s) } });
+    outboundFailures.reset();
+  });
+  afterEach(() => {
+    configureLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', format: 'auto' });
+    outboundFailures.reset();
+  });
+
+  it('names the cause of a refused connection, in the warning and in the error', async () => {
+    const port = await closedPort();
+    const res = await httpRequest({ url: `http://127.0.0.1:${port}/x`, service: 'Local' });
+    expect(res).to.deep.include({ ok: false, kind: 'network', error: `Could not reach Local: connect ECONNREFUSED 127.0.0.1:${port}` });
+    expect(warnings()).to.have.length(1);
+    expect(warnings()[0]).to.include({
+      upstream: 'Local',
+      kind: 'network',
+      cause: `connect ECONNREFUSED 127.0.0.1:${port}`,
+      msg: `outbound request to Local failed: connect ECONNREFUSED 127.0.0.1:${port}`,
+    });
+  });
+
+  it('names the cause of a DNS failure (fetch hides it in err.cause) and of a timeout', async () => {
+    nock(API).get('/dns').replyWithError(dnsFailure('api.example.test'));
+    const dns = await httpRequest({ url: `${API}/dns`, service: 'Example' });
+    if (dns.ok) expect.fail('a DNS failure must fail');
+    expect(dns.error).to.equal('Could not reach Example: getaddrinfo ENOTFOUND api.example.test');
+    nock(API).get('/slow').delay(500).reply(200, {});
+    const slow = await httpRequest({ url: `${API}/slow`, timeoutMs: 50, service: 'Slow' });
+    if (slow.ok) expect.fail('a timeout must fail');
+    expect(slow.error).to.equal('Slow did not answer within 50 ms');
+    expect(warnings().map((w) => w.msg)).to.deep.equal([
+      'outbound request to Example failed: getaddrinfo ENOTFOUND api.example.test',
+      'outbound request to Slow failed: timeout after 50 ms',
+    ]);
+  });
+
+  it('finds the specific message under any wrapper, several addresses included', () => {
+    const refused = (a: string) => Object.assign(new Error(`connect ECONNREFUSED ${a}`), { code: 'ECONNREFUSED' });
+    expect(networkCause(new TypeError('fetch failed', { cause: new AggregateError([refused('::1:9'), refused('127.0.0.1:9')]) }))).to.equal(
+      'connect ECONNREFUSED ::1:9; connect ECONNREFUSED 127.0.0.1:9',
+    );
+    expect(networkCause(new TypeError('fetch failed', { cause: { code: 'UND_ERR_SOCKET' } }))).to.equal('UND_ERR_SOCKET');
+    expect(networkCause(new TypeError('fetch failed'))).to.equal('fetch failed');
+    expect(networkCause('socket hang up')).to.equal('socket hang up');
+    expect(networkCause(undefined)).to.equal('unknown network error');
+  });
+
+  it('writes no key twice in its JSON lines (the logger has its own `service`)', async () => {
+    nock(API).get('/down').replyWithError(dnsFailure('api.example.test'));
+    await httpRequest({ url: `${API}/down`, service: 'Example' });
+    configureLogger({ level: 'debug' });
+    nock(API).get('/up').reply(200, {});
+    await httpRequest({ url: `${API}/up`, service: 'Example' });
+    expect(lines).to.have.length(3); // failure, recovery, debug line of the success
+    for (const line of lines) {
+      expect(duplicateKeys(line.trim()), line).to.deep.equal([]);
+      expect(JSON.parse(line)).to.include({ service: 'timetracker', upstream: 'Example' });
+    }
+  });
+
+  it('logs 50 failures 10 s apart as one warning and a summary per 5 minutes, then one recovery line', async () => {
+    let now = Date.parse('2026-12-04T09:00:00Z');
+    outboundFailures.reset(() => now);
+    nock(API).get('/chat.postMessage').times(50).replyWithError(dnsFailure('slack.com'));
+    for (let n = 0; n < 50; n++, now += 10_000) await httpRequest({ url: `${API}/chat.postMessage`, service: 'Slack' });
+    nock(API).get('/chat.postMessage').reply(200, { ok: true });
+    await httpRequest({ url: `${API}/chat.postMessage`, service: 'Slack' });
+    const entries = lines.map((l) => JSON.parse(l));
+    expect(entries.map((e) => `${e.level} ${e.msg}`)).to.deep.equal([
+      '40 outbound request to Slack failed: getaddrinfo ENOTFOUND slack.com',
+      '40 outbound request to Slack failed 30 more times in the last 5 min; last cause: getaddrinfo ENOTFOUND slack.com',
+      '30 outbound request to Slack works again (50 failures in 8 min)',
+    ]);
+    expect(entries[1]).to.include({ upstream: 'Slack', failures: 30, failuresTotal: 31 });
   });
 });
 

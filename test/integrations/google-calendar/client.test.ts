@@ -68,7 +68,7 @@ describe('Google Calendar endpoints with a short HTTP timeout', () => {
     const sync = await client.post('/api/integrations/google/sync', {});
     expect(sync.status).to.equal(200);
     expect(sync.body.ok).to.equal(false);
-    expect(sync.body.errors).to.deep.equal(['Import: Google did not answer within 1 s']);
+    expect(sync.body.errors).to.deep.equal(['Import: Google did not answer within 600 ms']);
 
     nock(CALENDAR).get(EVENTS_PATH).query(true).reply(200, 'not json at all');
     const test = await client.post('/api/integrations/google/test', {});
