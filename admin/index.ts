@@ -43,6 +43,7 @@ export function buildAdmin(ctx: AdminContext): AdminJS {
       companyName: 'TimeTracker',
       withMadeWithLove: false,
       logo: false,
+      favicon: '/favicon.ico',
     },
     locale: {
       language: 'en',

@@ -1,5 +1,5 @@
 // createApp(): the Koa app without listening (tests use it in-process). Order matters:
-// errors → health → signature-authenticated receivers (raw bodies, no session) → sessions +
+// errors → health, favicon → signature-authenticated receivers (raw bodies, no session) → sessions +
 // AdminJS → current user → JSON API and connector routes → JSON 404 for API paths.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -14,6 +14,7 @@ import { adminFormLogin } from './http/adminLogin.js';
 import { errorHandler } from './http/middleware/errorHandler.js';
 import { loadUser } from './http/middleware/auth.js';
 import { apiRoutes } from './http/routes/index.js';
+import { faviconRoutes } from './http/routes/favicon.js';
 import { healthRoutes } from './http/routes/health.js';
 import { pgSessionStore } from './http/sessionStore.js';
 import type { AppState } from './http/types.js';
@@ -65,6 +66,7 @@ export async function createApp(opts: AppOptions): Promise<BuiltApp> {
   app.use(errorHandler());
   const health = healthRoutes(sequelize, opts.isShuttingDown ?? (() => false));
   app.use(health.routes());
+  app.use(faviconRoutes().routes());
 
   for (const c of connectors) for (const r of c.publicRouters?.(deps) ?? []) app.use(r.routes()).use(r.allowedMethods());
 
