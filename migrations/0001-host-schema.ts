@@ -1,4 +1,4 @@
-// Host schema (SPEC 1.1): users, projects, project_members, tasks, time_entries, integrations,
+// Host schema: users, projects, project_members, tasks, time_entries, integrations,
 // plus the host's own infrastructure tables: sessions (shared across instances), rate_limits and
 // job_runs (one run per job tick across instances). All times are timestamptz (UTC instants).
 import type { QueryInterface } from 'sequelize';

@@ -1,4 +1,4 @@
-// add-integration-columns (SPEC 1.2): users.github_username and tasks.external_ref (+ indexes).
+// add-integration-columns: users.github_username and tasks.external_ref (+ indexes).
 // Defensive: it inspects each table first, so running it on a database that already has the
 // columns (for example one created by the earlier Python design) is a no-op.
 import { DataTypes, type QueryInterface } from 'sequelize';

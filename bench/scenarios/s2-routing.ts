@@ -9,7 +9,7 @@
 import crypto from 'node:crypto';
 import type { Sequelize } from 'sequelize';
 import { CANDIDATES_SQL } from '../../src/integrations/github/candidates.js';
-import { preparedQuery } from '../../src/integrations/github/preparedQuery.js';
+import { preparedQuery } from '../../src/db/preparedQuery.js';
 import type { BenchContext } from '../lib/context.js';
 import { ratio } from '../lib/context.js';
 import { insertIntegrations, insertProjects, insertUsers } from '../lib/seed.js';

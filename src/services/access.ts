@@ -1,4 +1,4 @@
-// The allowed-projects rule, in one place (SPEC 1.1): admins may use every project; everyone else
+// The allowed-projects rule, in one place: admins may use every project; everyone else
 // the projects they are a member of. Every server path that takes a project goes through here.
 import { Op } from 'sequelize';
 import { forbidden, notFound, validation } from '../errors.js';

@@ -1,4 +1,4 @@
-// Key rotation (SPEC 4): re-seals every stored secret with the keyring's first key, in one
+// Key rotation (docs/architecture.md, "Secrets at rest"): re-seals every stored secret with the keyring's first key, in one
 // transaction with the rows locked (FOR UPDATE), so a connector saving at the same moment waits
 // instead of being overwritten. A value that cannot be opened with any configured key is left
 // untouched and reported; nothing is dropped or replaced by an empty string.

@@ -9,7 +9,7 @@ import { changeFeedFor, type ChangeFeed } from '../../db/changeFeed.js';
 import { Integration } from '../../models/index.js';
 import type { StoredConfig } from '../../models/integration.js';
 import type { ProjectStatus } from '../../models/project.js';
-import { preparedQuery } from './preparedQuery.js';
+import { preparedQuery } from '../../db/preparedQuery.js';
 
 /** At most this many integrations of one repository are tried (each user has their own webhook). */
 export const MAX_CANDIDATES = 10;

@@ -15,7 +15,7 @@ import { recordDelivery } from '../deliveries.js';
 import { Task } from '../../models/index.js';
 import type { TaskPriority, TaskStatus } from '../../models/task.js';
 import { PROVIDER } from './config.js';
-import { preparedQuery } from './preparedQuery.js';
+import { preparedQuery } from '../../db/preparedQuery.js';
 import { issueRef, priorityFromLabels, TASK_INSERT_COLUMNS, TASK_ON_CONFLICT, type Issue, type TaskTarget } from './tasks.js';
 
 export interface TaskChanges {

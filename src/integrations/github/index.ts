@@ -1,4 +1,4 @@
-// The GitHub connector (SPEC 3.1): issues of one repository become tasks of one project, and an
+// The GitHub connector: issues of one repository become tasks of one project, and an
 // assignment to the owner can start their timer. Everything it adds to the app is declared here.
 import type { ConnectorDescriptor } from '../types.js';
 import { PROVIDER } from './config.js';

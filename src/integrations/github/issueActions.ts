@@ -1,6 +1,6 @@
 // `issues` webhook actions, one small handler each, dispatched through a name → handler map.
-// Every handler works only on the delivering integration's default project and owner (SPEC trap
-// 5). A handler does not write: it returns a Plan, the task work to do (run by
+// Every handler works only on the delivering integration's default project and owner, never on
+// another user's or project's rows. A handler does not write: it returns a Plan, the task work to do (run by
 // deliveryStatement.ts in the same statement that records the delivery) and how to answer from
 // its result. The timer start of `assigned` runs after that statement through the timer service,
 // so its `timer.started` event sees committed data.

@@ -1,6 +1,6 @@
 // Export: completed entries of the owner that did not come from Google become calendar events.
-// What is due is decided in SQL on timestamptz (trap 7: no local-vs-UTC clock comparisons, no
-// watermark): entries with no export record that ended within `sync_days_back` days or after the
+// What is due is decided in SQL on timestamptz (a JavaScript clock compared with local times
+// drifts across time zones, and a watermark skips entries edited late): entries with no export record that ended within `sync_days_back` days or after the
 // connection, and exported entries edited since (updated_at > the recorded entry_updated_at).
 // A failed entry has no record, so the next sync simply tries it again.
 import { QueryTypes } from 'sequelize';

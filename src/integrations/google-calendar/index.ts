@@ -1,4 +1,4 @@
-// Google Calendar connector (SPEC 3.2): OAuth connect, import of meetings as time entries, export
+// Google Calendar connector: OAuth connect, import of meetings as time entries, export
 // of entries as events, and the `google_calendar_sync` job, declared in one descriptor.
 import type { ConnectorDeps, ConnectorDescriptor } from '../types.js';
 import { createGoogleClient, type GoogleClientOptions } from './client.js';

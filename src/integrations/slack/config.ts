@@ -1,5 +1,5 @@
 // Slack settings: the strict input schema of POST /config, the typed view of the stored config
-// (with SPEC defaults), saving (blank secret keeps, null clears; is_active = bot token present)
+// (with its documented defaults), saving (blank secret keeps, null clears; is_active = bot token present)
 // and the status presenter (never a secret).
 import type { Transaction } from 'sequelize';
 import { z } from 'zod';
@@ -73,7 +73,7 @@ function bool(v: unknown, fallback: boolean): boolean {
 
 const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null);
 
-/** The stored config read with SPEC defaults; a malformed stored time falls back to 18:00. */
+/** The stored config read with its documented defaults; a malformed stored time falls back to 18:00. */
 export function readSettings(config: StoredConfig): SlackSettings {
   const time = text(config.daily_summary_time);
   return {

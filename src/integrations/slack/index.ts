@@ -1,4 +1,4 @@
-// The Slack connector (SPEC 3.3): /tt slash commands on a Slack-signed endpoint, timer
+// The Slack connector: /tt slash commands on a Slack-signed endpoint, timer
 // notifications and the daily summary through the PostgreSQL outbox, and the uniform
 // config / status / test endpoints. See docs/integrations/SLACK.md.
 import type { ConnectorDescriptor } from '../types.js';

@@ -1,5 +1,5 @@
 // Every text the Slack connector sends: channel notifications, the daily summary, the test
-// message and the slash-command replies (SPEC 3.3 wording). User-provided names are escaped for
+// message and the slash-command replies (wording fixed by docs/integrations/SLACK.md). User-provided names are escaped for
 // Slack mrkdwn (&, <, >), so a project called "<!channel>" cannot ping a whole channel.
 import { formatDuration, localClock } from '../../services/time.js';
 
