@@ -13,7 +13,7 @@ import type { Sequelize } from 'sequelize';
 import { isAppError } from '../errors.js';
 import { authenticate } from '../services/auth.js';
 import { sessionUserOf } from './middleware/auth.js';
-import { blockedFor, LOGIN_LIMIT } from './rateLimit.js';
+import { blockedFor, LOGIN_LIMIT } from '../services/rateLimit.js';
 
 /** AdminJS shows its own translation of this key on the login page. */
 const INVALID_CREDENTIALS = 'invalidCredentials';

@@ -2,7 +2,7 @@
 // attempts rate-limited per client address and account in PostgreSQL (shared by instances).
 import { Op } from 'sequelize';
 import { tooManyRequests } from '../errors.js';
-import { blockedFor, clearFailures, LOGIN_LIMIT, recordFailure } from '../http/rateLimit.js';
+import { blockedFor, clearFailures, LOGIN_LIMIT, recordFailure } from './rateLimit.js';
 import { User } from '../models/index.js';
 import { dummyPasswordHash, verifyPassword } from './passwords.js';
 
