@@ -22,6 +22,7 @@ export const Components = {
   Dashboard: componentLoader.add('Dashboard', path.join(here, 'components/Dashboard')),
   PersonalConnectors: componentLoader.add('PersonalConnectors', path.join(here, 'components/PersonalConnectors')),
   MyProfile: componentLoader.add('MyProfile', path.join(here, 'components/MyProfile')),
+  IntegrationHealth: componentLoader.add('IntegrationHealth', path.join(here, 'components/IntegrationHealth')),
 };
 
 /** Page keys are URL segments: /admin/pages/personal-connectors, /admin/pages/my-profile. */
@@ -33,7 +34,7 @@ export function buildAdmin(ctx: AdminContext): AdminJS {
     loginPath: '/admin/login',
     logoutPath: '/admin/logout',
     componentLoader,
-    resources: [timeEntriesResource, projectsResource, tasksResource, integrationsResource(ctx), outboxResource, usersResource, projectMembersResource],
+    resources: [timeEntriesResource, projectsResource, tasksResource, integrationsResource(ctx, { health: Components.IntegrationHealth }), outboxResource, usersResource, projectMembersResource],
     dashboard: { component: Components.Dashboard },
     pages: {
       [PAGES.connectors]: { component: Components.PersonalConnectors, icon: 'Link' },
@@ -57,7 +58,10 @@ export function buildAdmin(ctx: AdminContext): AdminJS {
           resources: {
             integrations: {
               labels: { provider: { GitHub: 'GitHub', 'Google Calendar': 'Google Calendar', Slack: 'Slack' } },
-              properties: { user_id: 'Owner', is_active: 'Active', last_sync_at: 'Last synced', last_sync_status: 'Last sync status', last_error: 'Last error' },
+              properties: {
+                user_id: 'Owner', is_active: 'Active', health: 'Status', last_success_at: 'Last verified', last_error_at: 'Last failed',
+                last_sync_at: 'Last synced', last_sync_status: 'Last sync status', last_error: 'Last error',
+              },
             },
           },
           // AdminJS's own forbiddenError text shows raw {{placeholders}} in its notice.

@@ -1,5 +1,5 @@
 // AdminJS home: the logged-in user's running timer (with Stop), today's hours and the health of
-// the three connectors at a glance. Everything comes from the JSON API with the shared session.
+// the three connectors at a glance (with the reason of an Error in plain words). Everything comes from the JSON API with the shared session.
 import React, { useCallback, useEffect, useMemo, useState } from 'react';
 import { Box, H2, H4, Link, Text } from '@adminjs/design-system';
 import { apiGet, apiPost, loadMe, messageOf, type Me } from './connectors/api.js';
@@ -102,11 +102,19 @@ const ConnectorHealth: React.FC = () => {
     <Panel title="Connectors" testId="dashboard-connectors">
       {CONNECTORS.map(({ slug, title }) => {
         const st = states[slug];
-        const health = healthOf(st?.status, st?.error ?? null);
+        const health = healthOf(st?.status, st?.error ?? null, slug === 'slack' ? 'Send test message' : 'Test connection');
+        const problem = health.state === 'error' || health.state === 'reconnect';
         return (
-          <Box key={slug} flex flexDirection="row" justifyContent="space-between" alignItems="center" mb="default" data-testid={`dashboard-connector-${slug}`}>
-            <Text>{title}</Text>
-            <StatusBadge health={health} testId={`dashboard-connector-${slug}-badge`} />
+          <Box key={slug} mb="default" data-testid={`dashboard-connector-${slug}`}>
+            <Box flex flexDirection="row" justifyContent="space-between" alignItems="center">
+              <Text>{title}</Text>
+              <StatusBadge health={health} testId={`dashboard-connector-${slug}-badge`} />
+            </Box>
+            {health.detail ? (
+              <Text variant="xs" mt="sm" color={problem ? 'error' : 'grey60'} data-testid={`dashboard-connector-${slug}-detail`} style={{ overflowWrap: 'anywhere' }}>
+                {health.detail}
+              </Text>
+            ) : null}
           </Box>
         );
       })}

@@ -1,5 +1,6 @@
-// Integrations in the panel: the owner (or an admin) sees provider, state and sync results, and
-// can run "Test connection" and "Sync now". The config JSON is never sent to the browser: it is
+// Integrations in the panel: the owner (or an admin) sees provider, health (Connected only after a
+// passing test or use; Error with its reason) and sync results, and can run "Test connection" and
+// "Sync now". The config JSON is never sent to the browser: it is
 // replaced by a summary where each secret reads only "set" or "not set". Settings are edited on
 // the Personal connectors page.
 import type { ActionContext, ActionResponse, RecordJSON, ResourceWithOptions } from 'adminjs';
@@ -7,6 +8,7 @@ import { Integration } from '../../src/models/index.js';
 import type { Provider } from '../../src/models/integration.js';
 import { SECRET_KEYS } from '../../src/integrations/secretKeys.js';
 import { PROVIDER_NAMES, secretState } from '../../src/integrations/connector.js';
+import { rowHealth } from '../../src/integrations/health.js';
 import { ownRows, ownsRecord, scopedList } from '../access.js';
 import type { AdminContext } from '../context.js';
 import { mayTest, maySync, syncNowHandler, testConnectionHandler } from './integrationActions.js';
@@ -28,10 +30,13 @@ export function configSummary(provider: Provider, config: Record<string, unknown
 }
 
 export async function scrubRecord(record: RecordJSON): Promise<RecordJSON> {
-  const row = await Integration.findByPk(Number(record.id), { attributes: ['provider', 'config'] });
+  const row = await Integration.findByPk(Number(record.id), { attributes: ['provider', 'config', 'is_active', 'last_error', 'last_success_at'] });
   const params: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(record.params)) if (k !== 'config' && !k.startsWith('config.')) params[k] = v;
   params.config_summary = row ? configSummary(row.provider, row.config) : '';
+  const health = row ? rowHealth(row) : null;
+  params.health = health?.state ?? 'not_connected';
+  params.health_detail = health?.detail ?? null;
   return { ...record, params };
 }
 
@@ -43,17 +48,22 @@ async function scrubResponse(response: ActionResponse, _req: unknown, _ctx: Acti
 
 const providerValues = (Object.entries(PROVIDER_NAMES) as Array<[Provider, string]>).map(([value, label]) => ({ value, label }));
 
-export function integrationsResource(ctx: AdminContext): ResourceWithOptions {
+/** `components.health` is the bundled IntegrationHealth component (admin/index.ts). */
+export function integrationsResource(ctx: AdminContext, components: { health: string }): ResourceWithOptions {
   return {
     resource: Integration,
     options: {
       navigation: { name: 'Connectors', icon: 'Link' },
-      listProperties: ['id', 'provider', 'user_id', 'is_active', 'last_sync_at', 'last_sync_status', 'last_error'],
-      showProperties: ['id', 'name', 'provider', 'user_id', 'is_active', 'config_summary', 'last_sync_at', 'last_sync_status', 'last_error', 'created_at', 'updated_at'],
+      listProperties: ['id', 'provider', 'user_id', 'health', 'last_success_at', 'last_sync_at', 'last_sync_status'],
+      showProperties: [
+        'id', 'name', 'provider', 'user_id', 'is_active', 'health', 'config_summary', 'last_success_at', 'last_error', 'last_error_at',
+        'last_sync_at', 'last_sync_status', 'created_at', 'updated_at',
+      ],
       filterProperties: ['provider', 'is_active', 'last_sync_status'],
       properties: {
         config: { isVisible: false },
         config_summary: { type: 'textarea', isVisible: { list: false, show: true, edit: false, filter: false } },
+        health: { isVisible: { list: true, show: true, edit: false, filter: false }, components: { list: components.health, show: components.health } },
         provider: { availableValues: providerValues },
         user_id: { reference: 'users' },
         last_error: { type: 'textarea' },

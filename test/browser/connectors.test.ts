@@ -59,7 +59,8 @@ describe('Personal connectors page (browser)', function () {
     await card.locator('#label_filter').fill('Time-Tracked');
     await card.getByTestId('github-save').click();
     await waitForText(card.getByTestId('github-result'), 'GitHub settings saved.');
-    expect(await waitForBadge(card.getByTestId('card-github-badge'), 'connected')).to.equal('Connected');
+    expect(await waitForBadge(card.getByTestId('card-github-badge'), 'not_verified'), 'saved is not verified').to.equal('Not verified');
+    await waitForText(card.getByTestId('github-not-verified'), 'Not verified yet — click Test connection.');
     expect(await card.getByTestId('github_token-state').innerText()).to.equal('set');
     expect(await card.locator('#github_token').inputValue(), 'the token field is blank again').to.equal('');
     expect(await card.locator('#label_filter').inputValue()).to.equal('time-tracked');
@@ -80,7 +81,8 @@ describe('Personal connectors page (browser)', function () {
     await card.getByTestId('github-test').click();
     await waitForText(card.getByTestId('github-result'), 'Connected as octocat');
     expect(github.isDone()).to.equal(true);
-    await waitForBadge(card.getByTestId('card-github-badge'), 'connected');
+    expect(await waitForBadge(card.getByTestId('card-github-badge'), 'connected')).to.equal('Connected');
+    await waitForText(card.getByTestId('github-last-success'), 'Last verified: just now');
     await screenshot(card, 'connectors-github');
 
     for (const body of bodies) expect(body).not.to.include(GH_TOKEN);
@@ -92,9 +94,21 @@ describe('Personal connectors page (browser)', function () {
     const admin = await makeAdmin();
     const project = await makeProject({ name: 'Platform' });
     const { page, watcher } = await freshPage(s.browser);
+    watcher.allow(/\/api\/integrations\/github\/config$/);
     await loginViaForm(page, s.srv.url, admin.email);
     await openConnectors(page, s.srv.url);
     const card = page.getByTestId('card-github');
+    await card.locator('#github_token').fill('ghp_has a space');
+    await card.locator('#repo_name').fill('octo-org/platform');
+    await card.getByTestId('github-save').click();
+    await waitForText(card.getByTestId('github-result'), 'Please correct the 4 highlighted fields.');
+    await waitForText(card.getByTestId('github_token-error'), 'must not contain spaces');
+    await waitForText(card.getByTestId('repo_owner-error'), 'is required');
+    await waitForText(card.getByTestId('repo_name-error'), 'must be only the repository name');
+    await waitForText(card.getByTestId('github_default_project_id-error'), 'is required');
+    expect(await Integration.count({ where: { provider: 'github_connector' } })).to.equal(0);
+    await screenshot(card, 'connectors-github-validation');
+
     await card.locator('#github_token').fill(GH_TOKEN);
     await card.locator('#repo_owner').fill('octo-org');
     await card.locator('#repo_name').fill('platform');
@@ -113,10 +127,17 @@ describe('Personal connectors page (browser)', function () {
     const row = (await Integration.findOne({ where: { provider: 'github_connector', user_id: admin.id } }))!;
     expect(keyring().decrypt(String(row.config.webhook_secret))).to.equal(second);
 
-    nock(s.srv.config.githubApiUrl).get('/user').reply(401, { message: 'Bad credentials' });
+    nock(s.srv.config.githubApiUrl).get('/user').reply(401, { message: `Bad credentials for ${GH_TOKEN}` });
     await card.getByTestId('github-test').click();
     await waitForBadge(card.getByTestId('card-github-badge'), 'error');
-    await waitForText(card.getByTestId('github-error'), 'GitHub rejected the token');
+    await waitForText(card.getByTestId('github-error'), 'GitHub rejected the token (invalid or expired); enter a new personal access token');
+    await waitForText(card.getByTestId('github-error-at'), 'Failed just now');
+    expect(await card.innerText()).not.to.include(GH_TOKEN);
+    // The failure is recorded: a fresh page (no revealed secret, no result line) still says why.
+    await page.reload({ waitUntil: 'domcontentloaded' });
+    await waitForBadge(card.getByTestId('card-github-badge'), 'error');
+    await waitForText(card.getByTestId('github-error'), 'GitHub rejected the token', 5_000);
+    await screenshot(card, 'connectors-github-error');
 
     nock(s.srv.config.githubApiUrl)
       .get('/repos/octo-org/platform/issues')
@@ -145,21 +166,26 @@ describe('Personal connectors page (browser)', function () {
 
     await card.locator('#bot_token').fill(SLACK_TOKEN);
     await card.locator('#signing_secret').fill(SLACK_SIGNING);
-    await card.locator('#channel_id').fill('#Time-Tracking');
-    await card.locator('#linked_slack_user_id').fill('U0123ABCD');
+    await card.locator('#channel_id').fill('time tracking');
+    await card.locator('#linked_slack_user_id').fill('u0123abcd');
     await card.locator('label[for=daily_summary]').click();
     await card.locator('#daily_summary_time').fill('25:00');
     await card.getByTestId('slack-save').click();
+    await waitForText(card.getByTestId('slack-result'), 'Please correct the 3 highlighted fields.');
+    await waitForText(card.getByTestId('channel_id-error'), 'must be a channel name like #general');
+    await waitForText(card.getByTestId('linked_slack_user_id-error'), 'must be a Slack user id like U0123ABCD');
     await waitForText(card.getByTestId('daily_summary_time-error'), 'must be HH:MM');
-    await waitForText(card.getByTestId('slack-result'), 'correct the highlighted field');
     expect(await Integration.count({ where: { provider: 'slack_connector', is_active: true } })).to.equal(0);
     await screenshot(card, 'connectors-slack-validation');
 
+    await card.locator('#channel_id').fill('#Time-Tracking');
+    await card.locator('#linked_slack_user_id').fill('U0123ABCD');
     await card.locator('#daily_summary_time').fill('08:30');
     await card.getByTestId('slack-save').click();
     await waitForText(card.getByTestId('slack-result'), 'Slack settings saved.');
-    expect(await card.getByTestId('daily_summary_time-error').count()).to.equal(0);
-    await waitForBadge(card.getByTestId('card-slack-badge'), 'connected');
+    for (const field of ['channel_id', 'linked_slack_user_id', 'daily_summary_time']) expect(await card.getByTestId(`${field}-error`).count(), field).to.equal(0);
+    await waitForBadge(card.getByTestId('card-slack-badge'), 'not_verified');
+    await waitForText(card.getByTestId('slack-not-verified'), 'Not verified yet — click Send test message.');
     expect(await card.getByTestId('bot_token-state').innerText()).to.equal('set');
     expect(await card.getByTestId('signing_secret-state').innerText()).to.equal('set');
     expect(await card.locator('#channel_id').inputValue()).to.equal('#time-tracking');
@@ -173,6 +199,7 @@ describe('Personal connectors page (browser)', function () {
     await card.getByTestId('slack-test').click();
     await waitForText(card.getByTestId('slack-result'), 'Test message sent to #time-tracking.');
     expect(slack.isDone()).to.equal(true);
+    await waitForBadge(card.getByTestId('card-slack-badge'), 'connected');
 
     await card.getByTestId('slack-events-url-copy').click();
     await waitForText(card.getByTestId('slack-events-url-copy'), 'Copied');

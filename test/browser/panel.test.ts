@@ -41,6 +41,11 @@ describe('Admin panel (browser)', function () {
     await makeEntry(user, project, { start: new Date(Date.now() - 2 * 3600_000), end: new Date(Date.now() - 3600_000) });
     await startTimer(user, { project_id: project.id, notes: 'Fix the login page', source: 'timer' });
     await githubIntegrationFor(user, 'website');
+    // Slack saved, then its test message refused: the dashboard says so, with Slack's reason.
+    const api = await loginAs(s.srv, user);
+    await api.post('/api/integrations/slack/config', { bot_token: 'xoxb-1111-2222-dashboardtoken', channel_id: '#general' });
+    nock(new URL(s.srv.config.slackApiUrl).origin).post(/chat\.postMessage$/).reply(200, { ok: false, error: 'not_in_channel' });
+    expect((await api.post('/api/integrations/slack/test', {})).body.ok).to.equal(false);
     const { page, watcher } = await freshPage(s.browser);
     await loginViaForm(page, s.srv.url, user.email);
 
@@ -49,9 +54,11 @@ describe('Admin panel (browser)', function () {
     await waitForText(timer, 'Fix the login page');
     expect(await timer.getByTestId('dashboard-timer-elapsed').innerText()).to.match(/^00:00:\d\d$/);
     await waitForText(page.getByTestId('dashboard-today-hours'), '1 h');
-    await waitForBadge(page.getByTestId('dashboard-connector-github-badge'), 'connected');
+    await waitForBadge(page.getByTestId('dashboard-connector-github-badge'), 'not_verified');
+    await waitForText(page.getByTestId('dashboard-connector-github-detail'), 'Not verified yet — click Test connection.');
     await waitForBadge(page.getByTestId('dashboard-connector-google-badge'), 'not_connected');
-    await waitForBadge(page.getByTestId('dashboard-connector-slack-badge'), 'not_connected');
+    expect(await waitForBadge(page.getByTestId('dashboard-connector-slack-badge'), 'error')).to.equal('Error');
+    await waitForText(page.getByTestId('dashboard-connector-slack-detail'), 'not_in_channel');
     await waitForText(page.getByTestId('dashboard'), 'Hello, Uma User');
     await screenshot(page.getByTestId('dashboard-content'), 'dashboard');
 
@@ -76,6 +83,7 @@ describe('Admin panel (browser)', function () {
     await rows.first().waitFor();
     expect(await rows.count()).to.equal(1);
     await waitForText(rows.first(), 'GitHub');
+    await waitForBadge(rows.first().getByTestId('integration-health-badge'), 'not_verified');
     expect(await page.locator(`a[href*="/records/${foreignId}/"]`).count()).to.equal(0);
     expect(await page.locator(`a[href*="/records/${ownId}/show"]`).count()).to.be.greaterThan(0);
 
@@ -107,10 +115,22 @@ describe('Admin panel (browser)', function () {
     expect(text).not.to.include('nacl:v1:').and.not.to.include(GH_TOKEN);
     expect(await page.getByTestId('action-syncNow').count(), 'GitHub sync is for admins').to.equal(0);
 
+    await waitForBadge(page.getByTestId('integration-health-badge'), 'not_verified');
     nock(s.srv.config.githubApiUrl).get('/user').reply(200, { login: 'octocat' });
     await page.getByTestId('action-testConnection').first().click();
     await waitForText(page.getByTestId('notice-wrapper'), 'Connected as octocat');
+    await waitForBadge(page.getByTestId('integration-health-badge'), 'connected');
     await screenshot(main(page), 'integration-show');
+
+    nock(s.srv.config.githubApiUrl).get('/user').reply(401, { message: 'Bad credentials' });
+    await page.getByTestId('action-testConnection').first().click();
+    await waitForBadge(page.getByTestId('integration-health-badge'), 'error');
+    await waitForText(page.getByTestId('integration-health-detail'), 'GitHub rejected the token');
+    await page.goto(`${s.srv.url}/admin/resources/integrations`, { waitUntil: 'domcontentloaded' });
+    const row = page.locator('table tbody tr').first();
+    await waitForBadge(row.getByTestId('integration-health-badge'), 'error');
+    await waitForText(row.getByTestId('integration-health-detail'), 'GitHub rejected the token (invalid or expired)');
+    await screenshot(main(page), 'integrations-list');
     expect(watcher.errors).to.deep.equal([]);
   });
 

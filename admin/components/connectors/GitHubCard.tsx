@@ -69,7 +69,7 @@ const WebhookSecret: React.FC<{ hasSecret: boolean; onRotated: () => void }> = (
 };
 
 const GitHubCard: React.FC<{ projects: ProjectOption[]; isAdmin: boolean }> = ({ projects, isAdmin }) => {
-  const { status, setStatus, loadError, reload, lastTest, setLastTest, testConnection, syncNow } = useStatus<GitHubStatus>(T);
+  const { status, setStatus, loadError, reload, testConnection, syncNow } = useStatus<GitHubStatus>(T);
   const { busy, result, setResult, run } = useActions();
   const { errors, clear, fromAnswer } = useFieldErrors(FIELDS);
   const [form, setForm] = useState({ github_token: '', repo_owner: '', repo_name: '', default_project_id: '', auto_start_timer: false, label_filter: '' });
@@ -101,7 +101,6 @@ const GitHubCard: React.FC<{ projects: ProjectOption[]; isAdmin: boolean }> = ({
       if (!res.ok) return fromAnswer(res, 'Could not save');
       clear();
       set({ github_token: '' });
-      setLastTest(null);
       setStatus(res.body);
       return { kind: 'success', text: 'GitHub settings saved.' };
     });
@@ -109,7 +108,7 @@ const GitHubCard: React.FC<{ projects: ProjectOption[]; isAdmin: boolean }> = ({
   const test = () => run('test', () => testConnection({ ok: 'Connection works', notConfigured: 'Save the configuration first.', failed: 'Connection failed' }));
   const sync = () => run('sync', () => syncNow(status?.id ? { integration_id: status.id } : {}, syncSummary));
 
-  const health = healthOf(status, loadError, lastTest);
+  const health = healthOf(status, loadError, 'Test connection');
   const hasToken = Boolean(status?.has_token ?? status?.has_github_token ?? status?.connected);
   return (
     <Card testId="card-github" title="GitHub" icon="GitHub" health={health}

@@ -42,7 +42,7 @@ function syncSummary(body: Record<string, unknown>): string {
 }
 
 const GoogleCard: React.FC<{ projects: ProjectOption[]; flash: Result | null }> = ({ projects, flash }) => {
-  const { status, setStatus, loadError, reload, lastTest, setLastTest, testConnection, syncNow } = useStatus<GoogleStatus>('google');
+  const { status, setStatus, loadError, reload, testConnection, syncNow } = useStatus<GoogleStatus>('google');
   const { busy, result, setResult, run } = useActions();
   const { errors, clear, fromAnswer } = useFieldErrors(FIELDS);
   const [form, setForm] = useState({ calendar_id: 'primary', sync_direction: 'import', default_project_id: '', sync_days_back: '7' });
@@ -79,7 +79,6 @@ const GoogleCard: React.FC<{ projects: ProjectOption[]; flash: Result | null }> 
   const disconnect = () =>
     run('disconnect', async () => {
       const res = await apiPost('/integrations/google/disconnect');
-      setLastTest(null);
       await reload();
       return res.ok
         ? { kind: 'success', text: `${messageOf(res, 'Google Calendar disconnected')}. Your preferences are kept.` }
@@ -91,7 +90,7 @@ const GoogleCard: React.FC<{ projects: ProjectOption[]; flash: Result | null }> 
     return { kind: 'info', text: 'Opening Google…' };
   });
 
-  const health = healthOf(status, loadError, lastTest);
+  const health = healthOf(status, loadError, 'Test connection');
   const oauthReady = status?.oauth_configured !== false;
   const connected = Boolean(status?.connected);
   return (

@@ -25,7 +25,7 @@ interface SlackStatus extends SyncInfo {
 const FIELDS = ['bot_token', 'signing_secret', 'channel_id', 'notify_on_start', 'notify_on_stop', 'daily_summary', 'daily_summary_time', 'linked_slack_user_id'] as const;
 
 const SlackCard: React.FC = () => {
-  const { status, setStatus, loadError, lastTest, setLastTest, testConnection } = useStatus<SlackStatus>('slack');
+  const { status, setStatus, loadError, testConnection } = useStatus<SlackStatus>('slack');
   const { busy, result, setResult, run } = useActions();
   const { errors, clear, fromAnswer } = useFieldErrors(FIELDS);
   const [form, setForm] = useState({
@@ -63,7 +63,6 @@ const SlackCard: React.FC = () => {
       if (!res.ok) return fromAnswer(res, 'Could not save');
       clear();
       set({ bot_token: '', signing_secret: '' });
-      setLastTest(null);
       setStatus(res.body);
       return { kind: 'success', text: 'Slack settings saved.' };
     });
@@ -71,7 +70,7 @@ const SlackCard: React.FC = () => {
   const test = () =>
     run('test', () => testConnection({ ok: 'Test message sent', notConfigured: 'Save the configuration first.', failed: 'Slack did not accept the test message' }));
 
-  const health = healthOf(status, loadError, lastTest);
+  const health = healthOf(status, loadError, 'Send test message');
   const hasBotToken = Boolean(status?.has_bot_token ?? status?.connected);
   return (
     <Card testId="card-slack" title="Slack" icon="Slack" health={health}

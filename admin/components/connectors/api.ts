@@ -5,7 +5,8 @@ import type { Result } from './ui.js';
 export interface ApiAnswer<T = Record<string, unknown>> {
   status: number;
   ok: boolean;
-  body: T & { ok?: boolean; error?: string; message?: string };
+  /** `fields`: every invalid field of a refused save, `{<field>: <reason>}`. */
+  body: T & { ok?: boolean; error?: string; message?: string; fields?: Record<string, string> };
 }
 
 async function call<T>(method: 'GET' | 'POST' | 'PATCH', url: string, body?: unknown): Promise<ApiAnswer<T>> {

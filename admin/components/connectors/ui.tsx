@@ -6,30 +6,39 @@ import { Badge, Box, Button, CheckBox, FormGroup, FormMessage, H3, Icon, Input, 
 import { styled } from '@adminjs/design-system/styled-components';
 import { copyText, formatWhen, type ProjectOption } from './api.js';
 
-export type Health = { state: 'loading' | 'connected' | 'not_connected' | 'reconnect' | 'error'; detail?: string | null };
+/** The server's `state` (src/integrations/health.ts), plus `loading` while the status is on its way. */
+export type Health = { state: 'loading' | 'connected' | 'not_verified' | 'not_connected' | 'reconnect' | 'error'; detail?: string | null };
 
 export interface SyncInfo {
+  state?: Exclude<Health['state'], 'loading'>;
   connected?: boolean;
   needs_reconnect?: boolean;
   last_sync_at?: string | null;
   last_sync_status?: string | null;
   last_error?: string | null;
+  last_error_at?: string | null;
+  last_success_at?: string | null;
 }
 
-/** Badge state from a status answer and the outcome of the last Test run on this page (if any). */
-export function healthOf(status: SyncInfo | null | undefined, loadError: string | null, lastTest?: Result | null): Health {
+/**
+ * Badge state from a status answer. The server decides: Connected only after a passing test or a
+ * successful use, Error with the recorded reason after a failed one. `testLabel` names the card's
+ * test button in the "not verified" hint.
+ */
+export function healthOf(status: SyncInfo | null | undefined, loadError: string | null, testLabel = 'Test connection'): Health {
   if (loadError) return { state: 'error', detail: loadError };
   if (!status) return { state: 'loading' };
-  if (status.needs_reconnect) return { state: 'reconnect', detail: status.last_error };
-  if (!status.connected) return { state: 'not_connected' };
-  if (lastTest) return lastTest.kind === 'success' ? { state: 'connected' } : { state: 'error', detail: lastTest.text };
-  if (status.last_sync_status === 'error' && status.last_error) return { state: 'error', detail: status.last_error };
-  return { state: 'connected' };
+  const state = status.state ?? (status.connected ? 'not_verified' : 'not_connected');
+  if (state === 'error') return { state, detail: status.last_error || 'The last check failed.' };
+  if (state === 'reconnect') return { state, detail: status.last_error || 'Google needs you to sign in again.' };
+  if (state === 'not_verified') return { state, detail: `Not verified yet — click ${testLabel}.` };
+  return { state };
 }
 
 const BADGES: Record<Health['state'], { label: string; variant: 'success' | 'danger' | 'light' | 'info' | 'primary'; bg?: string }> = {
   loading: { label: 'Checking…', variant: 'light' },
   connected: { label: 'Connected', variant: 'success' },
+  not_verified: { label: 'Not verified', variant: 'info' },
   not_connected: { label: 'Not connected', variant: 'light' },
   reconnect: { label: 'Reconnect needed', variant: 'danger', bg: 'warning' },
   error: { label: 'Error', variant: 'danger' },
@@ -60,9 +69,12 @@ export const Card: React.FC<{ testId: string; title: string; icon: string; intro
   </Box>
 );
 
-/** The "last synced" line plus the last error when there is one. */
+/** "Last verified" and "last synced" lines, then the reason of an Error (with when it happened) or the "not verified" hint. */
 export const SyncLine: React.FC<{ status: SyncInfo; testId: string; health: Health; label?: string }> = ({ status, testId, health, label = 'Last synced' }) => (
   <Box mb="lg" data-testid={`${testId}-last-sync`}>
+    {status.last_success_at ? (
+      <Text variant="sm" color="grey80" data-testid={`${testId}-last-success`}><strong>Last verified:</strong> {formatWhen(status.last_success_at)}</Text>
+    ) : null}
     {'last_sync_at' in status ? (
       <Text variant="sm" color="grey80">
         <strong>{label}:</strong> {formatWhen(status.last_sync_at)}
@@ -70,8 +82,12 @@ export const SyncLine: React.FC<{ status: SyncInfo; testId: string; health: Heal
       </Text>
     ) : null}
     {health.state === 'error' || health.state === 'reconnect' ? (
-      <MessageBox mt="default" size="sm" variant={health.state === 'reconnect' ? 'warning' : 'danger'} data-testid={`${testId}-error`}
-        message={health.detail || status.last_error || (health.state === 'reconnect' ? 'Google needs you to sign in again.' : 'Something went wrong.')} />
+      <MessageBox mt="default" size="sm" variant={health.state === 'reconnect' ? 'warning' : 'danger'} data-testid={`${testId}-error`} message={health.detail ?? undefined}>
+        {status.last_error_at ? <span data-testid={`${testId}-error-at`}>Failed {formatWhen(status.last_error_at)}</span> : undefined}
+      </MessageBox>
+    ) : null}
+    {health.state === 'not_verified' ? (
+      <MessageBox mt="default" size="sm" variant="info" data-testid={`${testId}-not-verified`} message={health.detail ?? undefined} />
     ) : null}
   </Box>
 );

@@ -44,7 +44,8 @@ export const configSchema = z.object({
     .optional(),
   repo_owner: owner.optional(),
   repo_name: repo.optional(),
-  default_project_id: id.optional(),
+  // A form with no project chosen sends null or "": that is a missing value ("is required"), not a bad id.
+  default_project_id: z.preprocess((v) => (v === null || v === '' ? undefined : v), id.optional()),
   auto_start_timer: formBool.optional(),
   label_filter: z
     .union([z.string().trim().max(50, 'must be at most 50 characters').transform((v) => v.toLowerCase() || null), z.null()])

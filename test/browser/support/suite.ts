@@ -38,7 +38,7 @@ export async function waitForText(locator: Locator, text: string | RegExp, timeo
 }
 
 /** Waits for a status badge (`data-state`) and returns its text. */
-export async function waitForBadge(badge: Locator, state: 'connected' | 'not_connected' | 'reconnect' | 'error', timeout = 10_000): Promise<string> {
+export async function waitForBadge(badge: Locator, state: 'connected' | 'not_verified' | 'not_connected' | 'reconnect' | 'error', timeout = 10_000): Promise<string> {
   try {
     await badge.and(badge.page().locator(`[data-state="${state}"]`)).waitFor({ timeout });
   } catch {

@@ -131,6 +131,8 @@ describe('GitHub connector: config, status, test, webhook secret', () => {
       expect(missing.body.fields).to.deep.equal({
         label_filter: 'must be at most 50 characters', repo_owner: 'is required', repo_name: 'is required', default_project_id: 'is required',
       });
+      const unchosen = await client.post(CONFIG, { repo_owner: 'Codertocat', repo_name: 'Hello-World', default_project_id: null });
+      expect(unchosen.body.fields, 'a form with no project chosen sends null').to.deep.equal({ default_project_id: 'is required' });
       const foreign = await client.post(CONFIG, { repo_owner: 'Codertocat', repo_name: '..', default_project_id: (await makeProject()).id });
       expect(foreign.status, 'a foreign project is listed with the other fields').to.equal(400);
       expect(foreign.body.fields).to.deep.equal({ repo_name: 'is not a valid repository name', default_project_id: 'you may not use this project' });
