@@ -29,6 +29,14 @@ export interface Job {
 export type RunOutcome = 'ran' | 'claimed_elsewhere' | 'busy' | 'failed' | 'stopped';
 
 
+/** True for a job result that reports only zero counts (or nothing at all). */
+export function didNothing(result: unknown): boolean {
+  if (result === undefined || result === null) return true;
+  if (typeof result !== 'object') return false;
+  const values = Object.values(result as Record<string, unknown>);
+  return values.every((v) => v === 0 || (Array.isArray(v) && v.length === 0));
+}
+
 export class Scheduler {
   readonly instance: string;
   private jobs = new Map<string, Job>();
@@ -105,7 +113,10 @@ export class Scheduler {
     try {
       const result = await job.run({ tickAt: tick, instance: this.instance, signal: this.controller.signal });
       await this.finish(job, tick, 'success', null);
-      logger.info({ job: job.name, instance: this.instance, ms: Date.now() - started, result }, 'job finished');
+      const line = { job: job.name, instance: this.instance, ms: Date.now() - started, result };
+      // A frequent job that found nothing to do (every count 0) is debug noise, not news.
+      if (didNothing(result)) logger.debug(line, 'job finished, nothing to do');
+      else logger.info(line, 'job finished');
       return 'ran';
     } catch (err) {
       await this.finish(job, tick, 'error', String((err as Error)?.message ?? err)).catch(() => undefined);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { QueryTypes } from 'sequelize';
-import { coreJobs, Scheduler, type Job } from '../../src/jobs/scheduler.js';
+import { coreJobs, didNothing, Scheduler, type Job } from '../../src/jobs/scheduler.js';
 import { testDb } from '../support/db.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -46,6 +46,15 @@ describe('jobs/scheduler', () => {
     const rows = await sequelize.query<{ status: string; instance: string }>('SELECT status, instance FROM job_runs', { type: QueryTypes.SELECT });
     expect(rows).to.have.length(1);
     expect(rows[0].status).to.equal('success');
+  });
+
+  it('a result of only zero counts is "nothing to do" (logged at debug, not every 5 s at info)', () => {
+    expect(didNothing(undefined)).to.equal(true);
+    expect(didNothing({ sent: 0, failed: 0, retried: 0 })).to.equal(true);
+    expect(didNothing({ queued: 0, skipped: [] })).to.equal(true);
+    expect(didNothing({ sent: 1, failed: 0 })).to.equal(false);
+    expect(didNothing({ deleted: 0, status: 'ok' })).to.equal(false);
+    expect(didNothing('done')).to.equal(false);
   });
 
   it('runs again on the next tick', async () => {
