@@ -170,7 +170,7 @@ export class Fuzzer {
   }
 
   other(): FuzzRequest {
-    const k = this.int(10);
+    const k = this.int(11);
     const json = { 'content-type': 'application/json' };
     switch (k) {
       case 0:
@@ -191,6 +191,8 @@ export class Fuzzer {
         return { method: 'GET', path: this.pick(['/healthz', '/readyz', '/api/auth/me', `/api/${encodeURIComponent(this.text(30))}`, '/api/integrations/github/webhook/../../auth/me', `/${'a'.repeat(this.int(4000))}`]), headers: {}, label: 'get' };
       case 8:
         return { method: 'POST', path: '/api/auth/logout', headers: json, body: '{}', label: 'logout' };
+      case 9:
+        return { method: this.pick(['GET', 'HEAD', 'POST', 'DELETE']), path: `/favicon.ico${this.r() < 0.5 ? `?v=${encodeURIComponent(this.text(20))}` : ''}`, headers: { 'if-none-match': this.headerText(60) }, label: 'favicon' };
       default:
         return { method: 'POST', path: '/admin/login', headers: { 'content-type': this.pick(['application/x-www-form-urlencoded', 'multipart/form-data; boundary=zz', 'application/json']) }, body: this.text(200), label: 'admin-login' };
     }
