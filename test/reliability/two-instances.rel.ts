@@ -10,7 +10,7 @@ import { configureGithub, configureSlack, connectGoogle, createOwner, storedConf
 import { CACHE_MAX_AGE_MS } from '../../src/integrations/github/candidates.js';
 import { holdScheduledTicks, num, rows, sharedWorld, waitFor } from './support/helpers.js';
 
-/** Finished runs of the slack_outbox job in a server's log (the scheduler logs each at info level). */
+/** Finished runs of the slack_outbox job in a server's log (one line each at debug level, info when it did something). */
 const outboxRuns = (server: ServerProc) => server.lines.filter((l) => l.includes('slack_outbox') && l.includes('job finished')).length;
 
 describe('reliability: two app instances on one database', function () {
@@ -22,8 +22,8 @@ describe('reliability: two app instances on one database', function () {
   before(async function () {
     this.timeout(120_000);
     world = await sharedWorld();
-    a = await world.startServer({ JOBS_ENABLED: 'true', LOG_LEVEL: 'info' });
-    b = await world.startServer({ JOBS_ENABLED: 'true', LOG_LEVEL: 'info' });
+    a = await world.startServer({ JOBS_ENABLED: 'true', LOG_LEVEL: 'debug' });
+    b = await world.startServer({ JOBS_ENABLED: 'true', LOG_LEVEL: 'debug' });
   });
 
   after(async function () {
@@ -122,7 +122,7 @@ describe('reliability: two app instances on one database', function () {
     await waitFor(async () => (await num(world.db, "SELECT count(*) AS n FROM outbox_messages WHERE status = 'sent'")) === expected, 60_000, 'all messages sent');
     // Two more finished runs on each instance: the second of them started after everything was sent.
     const runs = [outboxRuns(a), outboxRuns(b)];
-    await waitFor(() => outboxRuns(a) >= runs[0] + 2 && outboxRuns(b) >= runs[1] + 2, 60_000, 'two more slack_outbox runs on both instances');
+    await waitFor(() => outboxRuns(a) >= runs[0] + 2 && outboxRuns(b) >= runs[1] + 2, 60_000, `two more slack_outbox runs on both instances (${runs} before)`);
     const texts = world.slack.messages.map((m) => `${m.channel} ${m.text.split('\n')[0]}`);
     expect(texts).to.have.length(expected);
     expect(new Set(texts).size).to.equal(expected);
