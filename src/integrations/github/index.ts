@@ -1,7 +1,7 @@
 // The GitHub connector: issues of one repository become tasks of one project, and an
 // assignment to the owner can start their timer. Everything it adds to the app is declared here.
 import type { ConnectorDescriptor } from '../types.js';
-import { PROVIDER } from './config.js';
+import { PROVIDER } from './settings.js';
 import { githubPublicRouters, githubRouters } from './routes.js';
 import { syncNow, testConnection } from './sync.js';
 

@@ -12,7 +12,7 @@ import { Integration } from '../../models/index.js';
 import { findIntegration, NOT_CONFIGURED } from '../connector.js';
 import { authedConnectorRouter, registerUniformRoutes, type ConnectorRouter } from '../routes.js';
 import type { ConnectorDeps } from '../types.js';
-import { githubStatus, PROVIDER, saveGithubConfig, webhookUrl } from './config.js';
+import { githubStatus, PROVIDER, saveGithubConfig, webhookUrl } from './settings.js';
 import { syncIntegration, testConnection } from './sync.js';
 import { githubWebhook } from './webhook.js';
 import { revealWebhookSecret } from './webhookSecret.js';

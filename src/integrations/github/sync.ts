@@ -8,7 +8,7 @@ import type { SyncStatus } from '../../models/integration.js';
 import { NOT_CONFIGURED, readSecret } from '../connector.js';
 import { recordFailure, recordSync } from '../health.js';
 import { getUser, listIssuesPage, openIssuesUrl, type GithubAuth } from './client.js';
-import { defaultProjectProblem, settingsOf, type GithubSettings } from './config.js';
+import { defaultProjectProblem, settingsOf, type GithubSettings } from './settings.js';
 import { issueSchema, matchesLabelFilter, upsertIssueTask, type TaskTarget } from './tasks.js';
 
 /** Safety bound: 200 pages of 50 = 10,000 open issues per run. */

@@ -2,7 +2,7 @@
 // of entries as events, and the `google_calendar_sync` job, declared in one descriptor.
 import type { ConnectorDeps, ConnectorDescriptor } from '../types.js';
 import { createGoogleClient, type GoogleClientOptions } from './client.js';
-import { PROVIDER } from './config.js';
+import { PROVIDER } from './settings.js';
 import { googleCalendarJobs } from './jobs.js';
 import { apiRouter, oauthRouter } from './routes.js';
 import { syncIntegration } from './sync.js';

@@ -7,7 +7,7 @@ import type { User } from '../../models/index.js';
 import type { StoredConfig } from '../../models/integration.js';
 import { findIntegration, getOrCreateIntegration, NOT_CONFIGURED, readSecret, secretState } from '../connector.js';
 import { successChange } from '../health.js';
-import { PROVIDER, REQUIRED_SCOPE, SCOPES } from './config.js';
+import { PROVIDER, REQUIRED_SCOPE, SCOPES } from './settings.js';
 import { consumeState, createState } from './oauthState.js';
 import { withLockedRow } from './store.js';
 import { mergeTokens } from './tokens.js';

@@ -2,7 +2,7 @@
 // notifications and the daily summary through the PostgreSQL outbox, and the uniform
 // config / status / test endpoints. See docs/integrations/SLACK.md.
 import type { ConnectorDescriptor } from '../types.js';
-import { SLACK_PROVIDER } from './config.js';
+import { SLACK_PROVIDER } from './settings.js';
 import { testSlackConnection } from './connectionTest.js';
 import { slackJobs } from './jobs.js';
 import { subscribeNotifications } from './notify.js';

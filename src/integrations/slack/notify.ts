@@ -5,7 +5,7 @@
 import type { EventBus, TimerEventPayload } from '../../events.js';
 import { isValidTimeZone } from '../../services/time.js';
 import { findActiveIntegration } from '../connector.js';
-import { hasBotToken, readSettings, SLACK_PROVIDER } from './config.js';
+import { hasBotToken, readSettings, SLACK_PROVIDER } from './settings.js';
 import { timerStartedText, timerStoppedText } from './messages.js';
 import { enqueueMessage } from './outbox.js';
 

@@ -16,7 +16,7 @@ import { Integration } from '../../models/index.js';
 import { readSecret } from '../connector.js';
 import { recordFailure, recordUse } from '../health.js';
 import { postMessage, type PostMessageResult } from './client.js';
-import { SLACK_PROVIDER } from './config.js';
+import { SLACK_PROVIDER } from './settings.js';
 
 export const MAX_ATTEMPTS = 12;
 export const LEASE_MS = 60_000;

@@ -13,7 +13,7 @@ import { recordUse } from '../health.js';
 import { authedConnectorRouter, registerUniformRoutes, type ConnectorRouter } from '../routes.js';
 import type { ConnectorDeps } from '../types.js';
 import { runCommand } from './commands.js';
-import { saveSlackConfig, SLACK_PROVIDER, SLACK_USER_ID, slackStatus } from './config.js';
+import { saveSlackConfig, SLACK_PROVIDER, SLACK_USER_ID, slackStatus } from './settings.js';
 import { testSlackConnection } from './connectionTest.js';
 import { reply } from './messages.js';
 import { learnTeam, recentRows, routeCommand, rowsForTeam, verifiedAmong, type CommandRoute } from './routing.js';

@@ -2,7 +2,7 @@
 // slash-command and Events API requests, and a nock scope for the Slack Web API.
 import nock from 'nock';
 import { mergeConfig } from '../../../src/integrations/connector.js';
-import { SLACK_SECRETS } from '../../../src/integrations/slack/config.js';
+import { SLACK_SECRETS } from '../../../src/integrations/slack/settings.js';
 import { signatureHeader } from '../../../src/integrations/slack/verifyRequest.js';
 import { Integration, type User } from '../../../src/models/index.js';
 import type { TestClient, TestResponse } from '../../support/server.js';
