@@ -3,7 +3,8 @@
 import type { ConnectorDescriptor } from '../types.js';
 import { PROVIDER } from './settings.js';
 import { githubPublicRouters, githubRouters } from './routes.js';
-import { syncNow, testConnection } from './sync.js';
+import { syncNow } from './sync.js';
+import { testConnection } from './testConnection.js';
 
 export const githubConnector: ConnectorDescriptor = {
   provider: PROVIDER,

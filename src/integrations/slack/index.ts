@@ -3,7 +3,7 @@
 // config / status / test endpoints. See docs/integrations/SLACK.md.
 import type { ConnectorDescriptor } from '../types.js';
 import { SLACK_PROVIDER } from './settings.js';
-import { testSlackConnection } from './connectionTest.js';
+import { testSlackConnection } from './testConnection.js';
 import { slackJobs } from './jobs.js';
 import { subscribeNotifications } from './notify.js';
 import { slackApiRouter, slackEventsRouter } from './routes.js';

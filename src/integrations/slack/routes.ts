@@ -14,7 +14,7 @@ import { authedConnectorRouter, registerUniformRoutes, type ConnectorRouter } fr
 import type { ConnectorDeps } from '../types.js';
 import { runCommand } from './commands.js';
 import { saveSlackConfig, SLACK_PROVIDER, SLACK_USER_ID, slackStatus } from './settings.js';
-import { testSlackConnection } from './connectionTest.js';
+import { testSlackConnection } from './testConnection.js';
 import { reply } from './messages.js';
 import { learnTeam, recentRows, routeCommand, rowsForTeam, verifiedAmong, type CommandRoute } from './routing.js';
 import { readEnvelope, type SignedEnvelope } from './verifyRequest.js';
