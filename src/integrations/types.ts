@@ -1,9 +1,9 @@
 // What a connector declares, in one descriptor registered in src/integrations/index.ts: its
 // identity (provider key, slug, title, secret keys, time-entry source), how the panel shows it (card
 // component, test label, admin-only actions), and what it adds to the app (routers, jobs, event
-// subscriptions, migrations). Every list of connectors elsewhere is derived from these fields.
+// subscriptions). Every list of connectors elsewhere is derived from these fields.
 import type Router from '@koa/router';
-import type { QueryInterface, Sequelize } from 'sequelize';
+import type { Sequelize } from 'sequelize';
 import type { Config } from '../config.js';
 import type { EventBus } from '../events.js';
 import type { AppContextExtras, AppState } from '../http/types.js';
@@ -44,19 +44,10 @@ export interface ConnectorCard {
   testLabel: string;
 }
 
-/** A migration of the connector's own tables; run after the host's, recorded as "{slug}:{name}". */
-export interface ConnectorMigration {
-  name: string;
-  up(params: { context: QueryInterface }): Promise<void>;
-  down(params: { context: QueryInterface }): Promise<void>;
-}
-
 export interface ConnectorDescriptor extends ConnectorIdentity {
   card: ConnectorCard;
   /** Record actions only admins may run on this connector's rows (owners may run the others). */
   adminOnlyActions: readonly ConnectorAction[];
-  /** Its own tables, if any (the three built-in connectors' tables are in the host migrations). */
-  migrations?: readonly ConnectorMigration[];
   /** Signature-authenticated receivers (webhooks): mounted before sessions, no login, no CSRF rule. */
   publicRouters?(deps: ConnectorDeps): Array<Router<AppState, AppContextExtras>>;
   /** Routers behind the session (use authedConnectorRouter() from ./routes.ts for /api/integrations/{slug}). */
