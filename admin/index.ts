@@ -1,6 +1,7 @@
 // The AdminJS panel at /admin: resources, the dashboard and two pages (Personal connectors, My
 // profile), sharing the session with the JSON API (the same koa-session, backed by PostgreSQL).
-// Custom components are React files that AdminJS bundles itself; they talk to the JSON API.
+// Custom components are React files that AdminJS bundles itself; they talk to the JSON API. Each
+// connector's card, its provider label and the login blurb come from the connector list.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import AdminJS, { ComponentLoader } from 'adminjs';
@@ -17,18 +18,31 @@ AdminJS.registerAdapter({ Resource: AdminJSSequelize.Resource, Database: AdminJS
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-export const componentLoader = new ComponentLoader();
-export const Components = {
-  Dashboard: componentLoader.add('Dashboard', path.join(here, 'components/Dashboard')),
-  PersonalConnectors: componentLoader.add('PersonalConnectors', path.join(here, 'components/PersonalConnectors')),
-  MyProfile: componentLoader.add('MyProfile', path.join(here, 'components/MyProfile')),
-  IntegrationHealth: componentLoader.add('IntegrationHealth', path.join(here, 'components/IntegrationHealth')),
-};
+/**
+ * A fresh loader per panel: the host's components, then each connector's card under its own name
+ * (the Personal connectors page renders them by that name), so two panels never share a bundle list.
+ */
+function loadComponents(connectors: AdminContext['connectors']) {
+  const componentLoader = new ComponentLoader();
+  const components = {
+    Dashboard: componentLoader.add('Dashboard', path.join(here, 'components/Dashboard')),
+    PersonalConnectors: componentLoader.add('PersonalConnectors', path.join(here, 'components/PersonalConnectors')),
+    MyProfile: componentLoader.add('MyProfile', path.join(here, 'components/MyProfile')),
+    IntegrationHealth: componentLoader.add('IntegrationHealth', path.join(here, 'components/IntegrationHealth')),
+  };
+  for (const c of connectors) componentLoader.add(c.card.name, c.card.path);
+  return { componentLoader, components };
+}
+
+/** "A, B and C". */
+const inWords = (items: readonly string[]) => (items.length > 1 ? `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}` : items.join(''));
 
 /** Page keys are URL segments: /admin/pages/personal-connectors, /admin/pages/my-profile. */
 export const PAGES = { connectors: 'personal-connectors', profile: 'my-profile' } as const;
 
 export function buildAdmin(ctx: AdminContext): AdminJS {
+  const { componentLoader, components: Components } = loadComponents(ctx.connectors);
+  const titles = ctx.connectors.map((c) => c.title);
   return new AdminJS({
     rootPath: '/admin',
     loginPath: '/admin/login',
@@ -57,7 +71,7 @@ export function buildAdmin(ctx: AdminContext): AdminJS {
           // Enum badges are translated as labels.{property}.{label}; without this "GitHub" would read "Git Hub".
           resources: {
             integrations: {
-              labels: { provider: { GitHub: 'GitHub', 'Google Calendar': 'Google Calendar', Slack: 'Slack' } },
+              labels: { provider: Object.fromEntries(titles.map((t) => [t, t])) },
               properties: {
                 user_id: 'Owner', is_active: 'Active', health: 'Status', last_success_at: 'Last verified', last_error_at: 'Last failed',
                 last_sync_at: 'Last synced', last_sync_status: 'Last sync status', last_error: 'Last error',
@@ -66,7 +80,7 @@ export function buildAdmin(ctx: AdminContext): AdminJS {
           },
           // AdminJS's own forbiddenError text shows raw {{placeholders}} in its notice.
           messages: { loginWelcome: 'Log in with your TimeTracker email and password.', forbiddenError: 'You do not have access to this record.' },
-          components: { Login: { welcomeHeader: 'TimeTracker', welcomeMessage: 'Track time where you already work: GitHub, Google Calendar and Slack.' } },
+          components: { Login: { welcomeHeader: 'TimeTracker', welcomeMessage: `Track time where you already work: ${inWords(titles)}.` } },
         },
       },
     },

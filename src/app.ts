@@ -18,7 +18,9 @@ import { faviconRoutes } from './http/routes/favicon.js';
 import { healthRoutes } from './http/routes/health.js';
 import { pgSessionStore } from './http/sessionStore.js';
 import type { AppState } from './http/types.js';
+import { assertConnectorList } from './integrations/catalog.js';
 import { connectors as defaultConnectors } from './integrations/index.js';
+import { connectorListRouter } from './integrations/routes.js';
 import type { ConnectorDescriptor } from './integrations/types.js';
 
 export interface AppOptions {
@@ -57,6 +59,7 @@ const panelFormOptions = {
 export async function createApp(opts: AppOptions): Promise<BuiltApp> {
   const { config, sequelize } = opts;
   const connectors = opts.connectors ?? defaultConnectors;
+  assertConnectorList(connectors);
   const deps = { config, sequelize };
   const app = new Koa<AppState>();
   app.keys = [opts.sessionSecret];
@@ -92,6 +95,8 @@ export async function createApp(opts: AppOptions): Promise<BuiltApp> {
   app.use(adminRouter.routes()).use(adminRouter.allowedMethods());
 
   for (const r of apiRoutes(config.baseUrl)) app.use(r.routes()).use(r.allowedMethods());
+  const list = connectorListRouter(connectors);
+  app.use(list.routes()).use(list.allowedMethods());
   for (const c of connectors) for (const r of c.routers(deps)) app.use(r.routes()).use(r.allowedMethods());
 
   app.use(async function apiNotFound(ctx, next) {

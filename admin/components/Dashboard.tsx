@@ -1,18 +1,12 @@
 // AdminJS home: the logged-in user's running timer (with Stop), today's hours and the health of
-// the three connectors at a glance (with the reason of an Error in plain words). Everything comes from the JSON API with the shared session.
+// every connector of the server's list (GET /api/integrations) at a glance (with the reason of an Error in plain words). Everything comes from the JSON API with the shared session.
 import React, { useCallback, useEffect, useMemo, useState } from 'react';
 import { Box, H2, H4, Link, Text } from '@adminjs/design-system';
-import { apiGet, apiPost, loadMe, messageOf, type Me } from './connectors/api.js';
+import { apiGet, apiPost, loadConnectors, loadMe, messageOf, type ConnectorListing, type Me } from './connectors/api.js';
 import { ActionButton, healthOf, ResultLine, StatusBadge, type Result, type SyncInfo } from './connectors/ui.js';
 
 type TimerStatus = { active: boolean; entry?: { project_name?: string | null; task_name?: string | null; notes?: string | null; start_time?: string; elapsed_seconds?: number } };
 type Summary = { hours: number; projects: number };
-
-const CONNECTORS = [
-  { slug: 'github', title: 'GitHub' },
-  { slug: 'google', title: 'Google Calendar' },
-  { slug: 'slack', title: 'Slack' },
-] as const;
 
 export const hms = (s: number) => [Math.floor(s / 3600), Math.floor((s % 3600) / 60), s % 60].map((n) => String(n).padStart(2, '0')).join(':');
 
@@ -91,18 +85,25 @@ const TodayPanel: React.FC<{ version: number }> = ({ version }) => {
 };
 
 const ConnectorHealth: React.FC = () => {
+  const [connectors, setConnectors] = useState<ConnectorListing[]>([]);
+  const [listError, setListError] = useState<string | null>(null);
   const [states, setStates] = useState<Record<string, { status: SyncInfo | null; error: string | null }>>({});
   useEffect(() => {
-    for (const { slug } of CONNECTORS) {
-      void apiGet<SyncInfo>(`/api/integrations/${slug}/status`).then((res) =>
-        setStates((s) => ({ ...s, [slug]: res.ok ? { status: res.body, error: null } : { status: null, error: messageOf(res, 'Status unavailable') } })));
-    }
+    void loadConnectors().then(({ connectors: list, error }) => {
+      setConnectors(list);
+      setListError(error);
+      for (const { slug } of list) {
+        void apiGet<SyncInfo>(`/api/integrations/${slug}/status`).then((res) =>
+          setStates((s) => ({ ...s, [slug]: res.ok ? { status: res.body, error: null } : { status: null, error: messageOf(res, 'Status unavailable') } })));
+      }
+    });
   }, []);
   return (
     <Panel title="Connectors" testId="dashboard-connectors">
-      {CONNECTORS.map(({ slug, title }) => {
+      {listError ? <Text variant="sm" color="error" mb="default">{listError}</Text> : null}
+      {connectors.map(({ slug, title, test_label: testLabel }) => {
         const st = states[slug];
-        const health = healthOf(st?.status, st?.error ?? null, slug === 'slack' ? 'Send test message' : 'Test connection');
+        const health = healthOf(st?.status, st?.error ?? null, testLabel);
         const problem = health.state === 'error' || health.state === 'reconnect';
         return (
           <Box key={slug} mb="default" data-testid={`dashboard-connector-${slug}`}>

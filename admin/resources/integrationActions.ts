@@ -1,12 +1,13 @@
 // Record actions on an Integration: "Test connection" and "Sync now". Both run the connector's own
 // descriptor hooks (src/integrations/types.ts), answer with an AdminJS notice and never send the
-// row's config to the browser. Owner or admin only; GitHub sync is admin only, like its API route.
+// row's config to the browser. Owner or admin only; a connector's `adminOnlyActions` are admin only.
 import type { ActionContext, ActionRequest, ActionResponse, CurrentAdmin, RecordJSON } from 'adminjs';
 import { logger } from '../../src/lib/logger.js';
 import { Integration } from '../../src/models/index.js';
 import type { Provider } from '../../src/models/integration.js';
 import { NOT_CONFIGURED } from '../../src/integrations/connector.js';
 import { recordedTest } from '../../src/integrations/health.js';
+import type { ConnectorAction, ConnectorDescriptor } from '../../src/integrations/types.js';
 import { adminId, userFor } from '../access.js';
 import { connectorFor, depsOf, type AdminContext } from '../context.js';
 
@@ -16,15 +17,21 @@ type RecordScrubber = (record: RecordJSON) => Promise<RecordJSON>;
 const ownerOrAdmin = (currentAdmin: CurrentAdmin | undefined, userId: unknown) =>
   currentAdmin?.role === 'admin' || Number(userId) === adminId(currentAdmin);
 
-/** Who may run "Sync now" on a row: the owner or an admin, and only admins for GitHub. */
+/** The owner or an admin, and only an admin when the connector lists the action in `adminOnlyActions`. */
+function mayRun(connector: ConnectorDescriptor, action: ConnectorAction, currentAdmin: CurrentAdmin | undefined, userId: unknown): boolean {
+  if (!ownerOrAdmin(currentAdmin, userId)) return false;
+  return !connector.adminOnlyActions.includes(action) || currentAdmin?.role === 'admin';
+}
+
+/** Who may run "Sync now" on a row. */
 export function maySync(ctx: AdminContext, currentAdmin: CurrentAdmin | undefined, provider: unknown, userId: unknown): boolean {
   const connector = connectorFor(ctx, provider as Provider);
-  if (!connector?.syncNow || !ownerOrAdmin(currentAdmin, userId)) return false;
-  return provider !== 'github_connector' || currentAdmin?.role === 'admin';
+  return Boolean(connector?.syncNow) && mayRun(connector!, 'syncNow', currentAdmin, userId);
 }
 
 export function mayTest(ctx: AdminContext, currentAdmin: CurrentAdmin | undefined, provider: unknown, userId: unknown): boolean {
-  return Boolean(connectorFor(ctx, provider as Provider)?.testConnection) && ownerOrAdmin(currentAdmin, userId);
+  const connector = connectorFor(ctx, provider as Provider);
+  return Boolean(connector?.testConnection) && mayRun(connector!, 'testConnection', currentAdmin, userId);
 }
 
 /** Summarises a sync result such as `{ok, synced, skipped, errors}` when it has no message. */

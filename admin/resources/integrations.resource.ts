@@ -5,16 +5,15 @@
 // the Personal connectors page.
 import type { ActionContext, ActionResponse, RecordJSON, ResourceWithOptions } from 'adminjs';
 import { Integration } from '../../src/models/index.js';
-import type { Provider } from '../../src/models/integration.js';
-import { SECRET_KEYS } from '../../src/integrations/secretKeys.js';
-import { PROVIDER_NAMES, secretState } from '../../src/integrations/connector.js';
+import { secretKeysOf } from '../../src/integrations/catalog.js';
+import { secretState } from '../../src/integrations/connector.js';
 import { rowHealth } from '../../src/integrations/health.js';
 import { ownRows, ownsRecord, scopedList } from '../access.js';
 import type { AdminContext } from '../context.js';
 import { mayTest, maySync, syncNowHandler, testConnectionHandler } from './integrationActions.js';
 
-export function configSummary(provider: Provider, config: Record<string, unknown>): string {
-  const secrets = SECRET_KEYS[provider] ?? [];
+/** `secrets`: the row's connector's secret keys (its descriptor). */
+export function configSummary(config: Record<string, unknown>, secrets: readonly string[]): string {
   const parts: string[] = [];
   for (const [k, v] of Object.entries(config)) {
     if (secrets.includes(k) || k.startsWith('previous_')) continue;
@@ -29,27 +28,30 @@ export function configSummary(provider: Provider, config: Record<string, unknown
   return parts.join('\n');
 }
 
-export async function scrubRecord(record: RecordJSON): Promise<RecordJSON> {
+export const recordScrubber = (ctx: AdminContext) => async function scrubRecord(record: RecordJSON): Promise<RecordJSON> {
   const row = await Integration.findByPk(Number(record.id), { attributes: ['provider', 'config', 'is_active', 'last_error', 'last_success_at'] });
   const params: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(record.params)) if (k !== 'config' && !k.startsWith('config.')) params[k] = v;
-  params.config_summary = row ? configSummary(row.provider, row.config) : '';
-  const health = row ? rowHealth(row) : null;
+  const secrets = row ? secretKeysOf(ctx.connectors, row.provider) : [];
+  params.config_summary = row ? configSummary(row.config, secrets) : '';
+  const health = row ? rowHealth(row, secrets) : null;
   params.health = health?.state ?? 'not_connected';
   params.health_detail = health?.detail ?? null;
   return { ...record, params };
-}
+};
 
-async function scrubResponse(response: ActionResponse, _req: unknown, _ctx: ActionContext): Promise<ActionResponse> {
-  if (response.record) response.record = await scrubRecord(response.record as RecordJSON);
-  if (Array.isArray(response.records)) response.records = await Promise.all(response.records.map((r: RecordJSON) => scrubRecord(r)));
-  return response;
-}
-
-const providerValues = (Object.entries(PROVIDER_NAMES) as Array<[Provider, string]>).map(([value, label]) => ({ value, label }));
+const responseScrubber = (scrubRecord: (r: RecordJSON) => Promise<RecordJSON>) =>
+  async function scrubResponse(response: ActionResponse, _req: unknown, _ctx: ActionContext): Promise<ActionResponse> {
+    if (response.record) response.record = await scrubRecord(response.record as RecordJSON);
+    if (Array.isArray(response.records)) response.records = await Promise.all(response.records.map((r: RecordJSON) => scrubRecord(r)));
+    return response;
+  };
 
 /** `components.health` is the bundled IntegrationHealth component (admin/index.ts). */
 export function integrationsResource(ctx: AdminContext, components: { health: string }): ResourceWithOptions {
+  const scrubRecord = recordScrubber(ctx);
+  const scrubResponse = responseScrubber(scrubRecord);
+  const providerValues = ctx.connectors.map((c) => ({ value: c.provider, label: c.title }));
   return {
     resource: Integration,
     options: {

@@ -58,7 +58,8 @@ async function prepareEntry(request: ActionRequest, context: ActionContext): Pro
   const count = Object.keys(errors).length;
   if (count) throw new ValidationError(errors, { message: count === 1 ? 'Please correct the highlighted field.' : `Please correct the ${count} highlighted fields.` });
   if (start instanceof Date && end instanceof Date) p.duration_seconds = secondsBetween(start, end);
-  if (!p.source) p.source = 'manual';
+  // The form never chooses where an entry came from: a new one is manual, an edited one keeps its source.
+  p.source = context.record ? context.record.param('source') : 'manual';
   return { ...request, payload: p };
 }
 

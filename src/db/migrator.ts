@@ -8,6 +8,7 @@ import * as m0003 from '../../migrations/0003-connector-tables.js';
 import * as m0006 from '../../migrations/0006-slack.js';
 import * as m0007 from '../../migrations/0007-change-notify.js';
 import * as m0008 from '../../migrations/0008-connector-health.js';
+import * as m0009 from '../../migrations/0009-connector-registry.js';
 import { logger } from '../lib/logger.js';
 import { withSessionLock } from './locks.js';
 
@@ -24,6 +25,7 @@ export const MIGRATIONS: ReadonlyArray<{ name: string; module: MigrationModule }
   { name: '0006-slack', module: m0006 },
   { name: '0007-change-notify', module: m0007 },
   { name: '0008-connector-health', module: m0008 },
+  { name: '0009-connector-registry', module: m0009 },
   // 0004 and 0005 were reserved for GitHub and Google schema and are not used.
 ];
 

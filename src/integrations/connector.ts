@@ -6,15 +6,10 @@ import { Transaction, UniqueConstraintError } from 'sequelize';
 import { isSealed, keyring, SecretDecryptError } from '../lib/secrets.js';
 import { Integration, type User } from '../models/index.js';
 import type { Provider, StoredConfig } from '../models/integration.js';
+import type { ConnectorIdentity } from './types.js';
 
 export const NOT_CONFIGURED = 'Integration not configured';
 export const notConfigured = () => ({ ok: false as const, error: NOT_CONFIGURED });
-
-export const PROVIDER_NAMES: Record<Provider, string> = {
-  github_connector: 'GitHub',
-  google_calendar_connector: 'Google Calendar',
-  slack_connector: 'Slack',
-};
 
 export async function findIntegration(provider: Provider, userId: number, transaction?: Transaction): Promise<Integration | null> {
   return Integration.findOne({ where: { provider, user_id: userId }, transaction });
@@ -26,13 +21,21 @@ export async function findActiveIntegration(provider: Provider, userId: number):
   return row && row.is_active ? row : null;
 }
 
-/** The user's row for a provider, created (inactive, empty config) on first use; race-safe. */
-export async function getOrCreateIntegration(provider: Provider, user: Pick<User, 'id'>, transaction?: Transaction): Promise<Integration> {
+/**
+ * The user's row for a connector, created (inactive, empty config, named after its title) on first
+ * use; race-safe. Give the connector's IDENTITY; a bare provider key names the row after the key.
+ */
+export async function getOrCreateIntegration(
+  connector: Pick<ConnectorIdentity, 'provider' | 'title'> | Provider,
+  user: Pick<User, 'id'>,
+  transaction?: Transaction,
+): Promise<Integration> {
+  const { provider, title } = typeof connector === 'string' ? { provider: connector, title: connector } : connector;
   const existing = await findIntegration(provider, user.id, transaction);
   if (existing) return existing;
   const create = (t?: Transaction) =>
     Integration.create(
-      { provider, user_id: user.id, name: PROVIDER_NAMES[provider], is_active: false, config: {}, last_sync_at: null, last_sync_status: null, last_error: null },
+      { provider, user_id: user.id, name: title, is_active: false, config: {}, last_sync_at: null, last_sync_status: null, last_error: null },
       { transaction: t },
     );
   try {

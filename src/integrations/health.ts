@@ -4,10 +4,10 @@
 // state is Error until a success clears it; saved credentials nobody has tried yet are
 // "not verified". Nothing here ever returns a secret.
 import { scrubText } from '../lib/logger.js';
+import { isSealed } from '../lib/secrets.js';
 import { Integration } from '../models/index.js';
 import type { SyncStatus } from '../models/integration.js';
 import { readSecret, secretState } from './connector.js';
-import { SECRET_KEYS } from './secretKeys.js';
 
 export const HEALTH_STATES = ['not_connected', 'not_verified', 'connected', 'reconnect', 'error'] as const;
 export type HealthState = (typeof HEALTH_STATES)[number];
@@ -33,11 +33,15 @@ const MAX_ERROR = 2000;
 type HealthColumns = Pick<Integration, 'last_error' | 'last_error_at' | 'last_success_at'>;
 type RowRef = Pick<Integration, 'id'> & Partial<HealthColumns> & Partial<Pick<Integration, 'provider' | 'config'>>;
 
-/** The text stored as last_error: token-shaped strings and the row's own secret values removed. */
+/**
+ * The text stored as last_error: token-shaped strings and the row's own secret values removed. Every
+ * sealed value of the config is a secret, whichever connector wrote it.
+ */
 export function scrubReason(row: Partial<Pick<Integration, 'provider' | 'config'>>, reason: string): string {
   let text = scrubText(reason);
-  for (const key of (row.provider && SECRET_KEYS[row.provider]) || []) {
-    const secret = row.config ? readSecret(row.config, key) : null;
+  const config = row.config ?? {};
+  for (const key of Object.keys(config).filter((k) => isSealed(config[k]))) {
+    const secret = readSecret(config, key);
     if (secret?.ok && secret.value.length >= 6) text = text.split(secret.value).join('[redacted]');
   }
   return text.slice(0, MAX_ERROR);
@@ -123,10 +127,15 @@ export function healthFields(row: Partial<HealthColumns> | null, facts: HealthFa
 
 /**
  * State and plain-words reason of any row, for lists that show many connectors (the panel's
- * Integrations list); the status endpoints use their connector's own facts.
+ * Integrations list); the status endpoints use their connector's own facts. `secretKeys` are the
+ * row's connector's (its descriptor); a sealed value under any other key is checked as well.
  */
-export function rowHealth(row: Pick<Integration, 'provider' | 'is_active' | 'config'> & Partial<HealthColumns>): { state: HealthState; detail: string | null } {
-  const broken = (SECRET_KEYS[row.provider] ?? []).find((k) => !k.startsWith('previous_') && secretState(row.config, k) === 'undecryptable');
+export function rowHealth(
+  row: Pick<Integration, 'provider' | 'is_active' | 'config'> & Partial<HealthColumns>,
+  secretKeys: readonly string[] = [],
+): { state: HealthState; detail: string | null } {
+  const keys = [...new Set([...secretKeys, ...Object.keys(row.config).filter((k) => isSealed(row.config[k]))])];
+  const broken = keys.find((k) => !k.startsWith('previous_') && secretState(row.config, k) === 'undecryptable');
   const problem = row.is_active && broken ? `${broken}: stored secret cannot be decrypted; re-enter it` : null;
   const reconnect = ['true', '1', 'on'].includes(String(row.config.needs_reconnect ?? '').toLowerCase());
   const state = healthState(row, { configured: row.is_active, reconnect, problem });

@@ -9,8 +9,10 @@ import { sameOrigin } from '../http/middleware/csrf.js';
 import type { AppContextExtras, AppState } from '../http/types.js';
 import type { Integration, User } from '../models/index.js';
 import type { Provider } from '../models/integration.js';
+import { publicListing } from './catalog.js';
 import { findIntegration, NOT_CONFIGURED } from './connector.js';
 import { recordedTest } from './health.js';
+import type { ConnectorDescriptor } from './types.js';
 
 export type ConnectorRouter = Router<AppState, AppContextExtras>;
 
@@ -18,6 +20,19 @@ export type ConnectorRouter = Router<AppState, AppContextExtras>;
 export function authedConnectorRouter(slug: string, baseUrl: string): ConnectorRouter {
   const router = new Router<AppState, AppContextExtras>({ prefix: `/api/integrations/${slug}` });
   router.use(requireAuth(), sameOrigin(baseUrl), jsonBody());
+  return router;
+}
+
+/**
+ * GET /api/integrations: the connectors this app was built with, as the panel shows them (slug,
+ * title, provider, card component name, test label). The dashboard and the Personal connectors page
+ * draw their lists from it.
+ */
+export function connectorListRouter(connectors: readonly ConnectorDescriptor[]): ConnectorRouter {
+  const router = new Router<AppState, AppContextExtras>();
+  router.get('/api/integrations', requireAuth(), async (ctx) => {
+    ctx.body = { ok: true, connectors: publicListing(connectors) };
+  });
   return router;
 }
 

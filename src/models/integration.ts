@@ -1,7 +1,11 @@
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
 
-export const PROVIDERS = ['github_connector', 'google_calendar_connector', 'slack_connector'] as const;
-export type Provider = (typeof PROVIDERS)[number];
+/**
+ * A connector's provider key, e.g. "github_connector". Which keys exist is the connector registry's
+ * business (src/integrations/index.ts); the model only checks the shape (migration 0009).
+ */
+export type Provider = string;
+export const PROVIDER_PATTERN = /^[a-z][a-z0-9_]{0,39}$/;
 export type SyncStatus = 'success' | 'partial' | 'error';
 
 /** Raw stored config: secret fields hold sealed strings (`nacl:v1:...`); see src/integrations/connector.ts. */
@@ -29,7 +33,7 @@ export class Integration extends Model<InferAttributes<Integration>, InferCreati
       {
         id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
         name: { type: DataTypes.STRING(100), allowNull: false },
-        provider: { type: DataTypes.STRING(40), allowNull: false },
+        provider: { type: DataTypes.STRING(40), allowNull: false, validate: { is: PROVIDER_PATTERN } },
         user_id: { type: DataTypes.INTEGER, allowNull: false },
         is_active: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
         config: { type: DataTypes.JSONB, allowNull: false, defaultValue: {} },

@@ -1,6 +1,11 @@
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
 
-export type EntrySource = 'manual' | 'timer' | 'api' | 'slack' | 'github' | 'google_calendar';
+/**
+ * Where an entry came from: the host's "manual", "timer" or "api", or a connector's own source
+ * (its descriptor's `source`, e.g. "github"). The model checks the shape (migration 0009).
+ */
+export type EntrySource = string;
+export const SOURCE_PATTERN = /^[a-z][a-z0-9_]{0,19}$/;
 
 export class TimeEntry extends Model<InferAttributes<TimeEntry>, InferCreationAttributes<TimeEntry>> {
   declare id: CreationOptional<number>;
@@ -28,7 +33,7 @@ export class TimeEntry extends Model<InferAttributes<TimeEntry>, InferCreationAt
         end_time: { type: DataTypes.DATE, allowNull: true },
         duration_seconds: { type: DataTypes.INTEGER, allowNull: true },
         notes: { type: DataTypes.TEXT, allowNull: true },
-        source: { type: DataTypes.STRING(20), allowNull: false, defaultValue: 'manual' },
+        source: { type: DataTypes.STRING(20), allowNull: false, defaultValue: 'manual', validate: { is: SOURCE_PATTERN } },
         billable: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
         external_ref: { type: DataTypes.STRING(200), allowNull: true },
         created_at: DataTypes.DATE,

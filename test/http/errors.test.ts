@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import { freePort } from '../../src/db/embedded.js';
 import { createSequelize } from '../../src/db/sequelize.js';
 import type { AppContextExtras, AppState } from '../../src/http/types.js';
+import { githubConnector } from '../../src/integrations/github/index.js';
 import type { ConnectorDescriptor } from '../../src/integrations/types.js';
 import { configureLogger } from '../../src/lib/logger.js';
 import { User } from '../../src/models/index.js';
@@ -31,7 +32,10 @@ describe('error handling', () => {
     router.get('/db-down', async () => {
       await closedDb.query('SELECT 1');
     });
-    const boom: ConnectorDescriptor = { provider: 'github_connector', slug: 'github', title: 'Boom', routers: () => [router] };
+    const boom: ConnectorDescriptor = {
+      provider: 'boom_connector', slug: 'boom', title: 'Boom', secretKeys: [], source: 'boom', adminOnlyActions: [],
+      card: { ...githubConnector.card, name: 'BoomCard' }, routers: () => [router],
+    };
     srv = await startTestServer({ connectors: [boom] });
   });
   after(async () => {

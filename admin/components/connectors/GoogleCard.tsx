@@ -1,7 +1,7 @@
 // Google Calendar card (SPEC 3.2): Connect / Reconnect through OAuth (the callback returns here
 // with ?google=connected or ?google_error=...), direction, default project, days back, calendar
 // id, Save / Test / Sync now / Disconnect.
-import React, { useEffect, useState } from 'react';
+import React, { useEffect, useMemo, useState } from 'react';
 import { Box, MessageBox, Text } from '@adminjs/design-system';
 import { apiPost, messageOf, type ProjectOption } from './api.js';
 import { useActions, useFieldErrors, useStatus } from './hooks.js';
@@ -41,7 +41,8 @@ function syncSummary(body: Record<string, unknown>): string {
   return `Sync finished: ${n('imported')} imported, ${n('exported')} exported, ${n('skipped')} skipped${errors ? `, ${errors} error(s)` : ''}.`;
 }
 
-const GoogleCard: React.FC<{ projects: ProjectOption[]; flash: Result | null }> = ({ projects, flash }) => {
+const GoogleCard: React.FC<{ projects: ProjectOption[]; search: string }> = ({ projects, search }) => {
+  const flash = useMemo(() => oauthFlash(search), [search]);
   const { status, setStatus, loadError, reload, testConnection, syncNow } = useStatus<GoogleStatus>('google');
   const { busy, result, setResult, run } = useActions();
   const { errors, clear, fromAnswer } = useFieldErrors(FIELDS);

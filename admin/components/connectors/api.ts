@@ -68,6 +68,35 @@ export interface Me {
   github_username: string | null;
 }
 
+/** One connector of GET /api/integrations (the server's connector list). */
+export interface ConnectorListing {
+  slug: string;
+  title: string;
+  provider: string;
+  /** Name of its card component (bundled by the panel). */
+  card: string;
+  /** Label of its connection test, e.g. "Send test message". */
+  test_label: string;
+}
+
+/** What the Personal connectors page gives every card; a card uses what it needs. */
+export interface ConnectorCardProps {
+  connector: ConnectorListing;
+  projects: ProjectOption[];
+  me: Me | null;
+  isAdmin: boolean;
+  /** The page's query string (an OAuth callback's result arrives there). */
+  search: string;
+}
+
+export async function loadConnectors(): Promise<{ connectors: ConnectorListing[]; error: string | null }> {
+  const res = await apiGet<{ connectors: ConnectorListing[] }>('/api/integrations');
+  return res.ok && Array.isArray(res.body.connectors) ? { connectors: res.body.connectors, error: null } : { connectors: [], error: messageOf(res, 'Could not load the connectors') };
+}
+
+/** "A, B and C". */
+export const inWords = (items: readonly string[]) => (items.length > 1 ? `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}` : items.join(''));
+
 export async function loadProjects(): Promise<ProjectOption[]> {
   const res = await apiGet<{ projects: ProjectOption[] }>('/api/projects?status=active');
   return res.ok && Array.isArray(res.body.projects) ? res.body.projects.map((p) => ({ id: p.id, name: p.name })) : [];

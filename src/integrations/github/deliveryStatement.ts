@@ -14,7 +14,7 @@ import { QueryTypes, type Transaction } from 'sequelize';
 import { recordDelivery } from '../deliveries.js';
 import { Task } from '../../models/index.js';
 import type { TaskPriority, TaskStatus } from '../../models/task.js';
-import { PROVIDER } from './config.js';
+import { PROVIDER } from './settings.js';
 import { preparedQuery } from '../../db/preparedQuery.js';
 import { issueRef, priorityFromLabels, TASK_INSERT_COLUMNS, TASK_ON_CONFLICT, type Issue, type TaskTarget } from './tasks.js';
 

@@ -7,7 +7,7 @@
 import { badRequest, isAppError } from '../../errors.js';
 import { User } from '../../models/index.js';
 import { activeEntry, ALREADY_RUNNING, startTimer } from '../../services/timer.js';
-import type { GithubSettings } from './config.js';
+import type { GithubSettings } from './settings.js';
 import type { TaskChanges, TaskWork, WorkResult } from './deliveryStatement.js';
 import { issueSchema, matchesLabelFilter, priorityFromLabels, type Issue } from './tasks.js';
 

@@ -12,8 +12,9 @@ import { Integration } from '../../models/index.js';
 import { findIntegration, NOT_CONFIGURED } from '../connector.js';
 import { authedConnectorRouter, registerUniformRoutes, type ConnectorRouter } from '../routes.js';
 import type { ConnectorDeps } from '../types.js';
-import { githubStatus, PROVIDER, saveGithubConfig, webhookUrl } from './config.js';
-import { syncIntegration, testConnection } from './sync.js';
+import { githubStatus, PROVIDER, saveGithubConfig, webhookUrl } from './settings.js';
+import { syncIntegration } from './sync.js';
+import { testConnection } from './testConnection.js';
 import { githubWebhook } from './webhook.js';
 import { revealWebhookSecret } from './webhookSecret.js';
 

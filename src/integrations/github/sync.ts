@@ -1,4 +1,4 @@
-// Manual sync (admin only) and the connection test. Sync pulls every page of open issues
+// Manual sync (admin only). Sync pulls every page of open issues
 // (`Link: rel="next"`), skips pull requests and issues outside the label filter, and upserts tasks
 // by (project_id, external_ref). A 401 or a rate-limit answer stops it with a clear error; the
 // outcome is written to last_sync_at / last_sync_status / last_error.
@@ -7,8 +7,8 @@ import { User, type Integration } from '../../models/index.js';
 import type { SyncStatus } from '../../models/integration.js';
 import { NOT_CONFIGURED, readSecret } from '../connector.js';
 import { recordFailure, recordSync } from '../health.js';
-import { getUser, listIssuesPage, openIssuesUrl, type GithubAuth } from './client.js';
-import { defaultProjectProblem, settingsOf, type GithubSettings } from './config.js';
+import { listIssuesPage, openIssuesUrl, type GithubAuth } from './client.js';
+import { defaultProjectProblem, settingsOf, type GithubSettings } from './settings.js';
 import { issueSchema, matchesLabelFilter, upsertIssueTask, type TaskTarget } from './tasks.js';
 
 /** Safety bound: 200 pages of 50 = 10,000 open issues per run. */
@@ -98,15 +98,6 @@ export async function syncIntegration(row: Integration, apiUrl: string): Promise
   logger.info({ integration_id: row.id, status, pages, synced: counts.synced, skipped: counts.skipped, errors: counts.errors.length }, 'github sync finished');
   if (stopError) return { ok: false, error: stopError, ...counts, errors: [...counts.errors, stopError] };
   return { ok: true, ...counts };
-}
-
-/** GET /user with the row's token → "Connected as <login>". */
-export async function testConnection(row: Integration, apiUrl: string): Promise<{ ok: boolean; message: string }> {
-  if (!row.is_active) return { ok: false, message: NOT_CONFIGURED };
-  const token = readSecret(row.config, 'github_token');
-  if (!token.ok) return { ok: false, message: token.error };
-  const res = await getUser({ apiUrl, token: token.value });
-  return res.ok ? { ok: true, message: `Connected as ${res.data.login}` } : { ok: false, message: res.error };
 }
 
 /** The admin panel's "Sync now": admins only, like the endpoint. */

@@ -16,7 +16,7 @@ import type { AppContextExtras, AppState } from '../../http/types.js';
 import { logger } from '../../lib/logger.js';
 import { recordUse } from '../health.js';
 import { findCandidates, type Candidate, type RoutingRead } from './candidates.js';
-import { projectProblem, settingsOf } from './config.js';
+import { projectProblem, settingsOf } from './settings.js';
 import { applyDelivery, type WorkResult } from './deliveryStatement.js';
 import { answer, handleIssues, type Body, type IssueContext, type Plan, type Target } from './issueActions.js';
 import { verifyWithFallback } from './verifySignature.js';

@@ -5,7 +5,7 @@
 // A failed entry has no record, so the next sync simply tries it again.
 import { QueryTypes } from 'sequelize';
 import type { Integration } from '../../models/index.js';
-import type { Prefs } from './config.js';
+import type { Prefs } from './settings.js';
 import { eventBody, eventIdFor, type ExportableEntry } from './exportEvent.js';
 import { callGoogle, type ApiResult } from './tokens.js';
 import type { GoogleDeps, GoogleEvent } from './types.js';

@@ -7,7 +7,7 @@ import { isAppError } from '../../errors.js';
 import type { Integration, User } from '../../models/index.js';
 import { requireAllowedProject } from '../../services/access.js';
 import { secondsBetween } from '../../services/time.js';
-import type { Prefs } from './config.js';
+import type { Prefs } from './settings.js';
 import { eventInstant } from './eventTime.js';
 import { EXPORT_MARKER } from './exportEvent.js';
 import { callGoogle } from './tokens.js';

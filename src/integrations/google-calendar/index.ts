@@ -1,8 +1,9 @@
 // Google Calendar connector: OAuth connect, import of meetings as time entries, export
 // of entries as events, and the `google_calendar_sync` job, declared in one descriptor.
+import { fileURLToPath } from 'node:url';
 import type { ConnectorDeps, ConnectorDescriptor } from '../types.js';
 import { createGoogleClient, type GoogleClientOptions } from './client.js';
-import { PROVIDER } from './config.js';
+import { IDENTITY } from './settings.js';
 import { googleCalendarJobs } from './jobs.js';
 import { apiRouter, oauthRouter } from './routes.js';
 import { syncIntegration } from './sync.js';
@@ -13,9 +14,9 @@ import type { GoogleDeps } from './types.js';
 export function createGoogleCalendarConnector(opts: GoogleClientOptions = {}): ConnectorDescriptor {
   const withClient = (deps: ConnectorDeps): GoogleDeps => ({ ...deps, client: createGoogleClient(deps.config.google, opts) });
   return {
-    provider: PROVIDER,
-    slug: 'google',
-    title: 'Google Calendar',
+    ...IDENTITY,
+    card: { name: 'GoogleCard', path: fileURLToPath(new URL('../../../admin/components/connectors/GoogleCard', import.meta.url)), testLabel: 'Test connection' },
+    adminOnlyActions: [],
     routers: (deps) => {
       const google = withClient(deps);
       return [apiRouter(google), oauthRouter(google)];

@@ -6,7 +6,7 @@ import type { Job } from '../../jobs/scheduler.js';
 import { logger } from '../../lib/logger.js';
 import { Integration } from '../../models/index.js';
 import { recordSync } from '../health.js';
-import { PROVIDER } from './config.js';
+import { PROVIDER } from './settings.js';
 import { syncIntegration } from './sync.js';
 import type { GoogleDeps } from './types.js';
 

@@ -7,7 +7,7 @@ import type { User } from '../../models/index.js';
 import type { StoredConfig } from '../../models/integration.js';
 import { findIntegration, getOrCreateIntegration, NOT_CONFIGURED, readSecret, secretState } from '../connector.js';
 import { successChange } from '../health.js';
-import { PROVIDER, REQUIRED_SCOPE, SCOPES } from './config.js';
+import { IDENTITY, PROVIDER, REQUIRED_SCOPE, SCOPES } from './settings.js';
 import { consumeState, createState } from './oauthState.js';
 import { withLockedRow } from './store.js';
 import { mergeTokens } from './tokens.js';
@@ -61,7 +61,7 @@ async function accountEmail(deps: GoogleDeps, tokens: TokenResponse): Promise<st
 }
 
 async function storeConnection(user: User, tokens: TokenResponse, email: string | null): Promise<ConnectOutcome> {
-  const row = await getOrCreateIntegration(PROVIDER, user);
+  const row = await getOrCreateIntegration(IDENTITY, user);
   const saved = await withLockedRow(row.id, async (locked, t): Promise<ConnectOutcome> => {
     if (!tokens.refresh_token && secretState(locked.config, 'refresh_token') !== 'set') {
       return { ok: false, error: 'Google sent no refresh token. Remove TimeTracker under myaccount.google.com/permissions and connect again.' };

@@ -4,7 +4,7 @@
 import crypto from 'node:crypto';
 import { QueryTypes, type Sequelize } from 'sequelize';
 import { readSecret, sealSecret } from '../connector.js';
-import { PROVIDER } from './config.js';
+import { PROVIDER } from './settings.js';
 
 export const STATE_TTL_MINUTES = 10;
 

@@ -8,7 +8,7 @@ import { sameOrigin } from '../../http/middleware/csrf.js';
 import type { AppContextExtras, AppState } from '../../http/types.js';
 import { findIntegration, NOT_CONFIGURED } from '../connector.js';
 import { authedConnectorRouter, registerUniformRoutes, type ConnectorRouter } from '../routes.js';
-import { oauthConfigured, PROVIDER, saveConfig, statusOf } from './config.js';
+import { oauthConfigured, PROVIDER, saveConfig, statusOf } from './settings.js';
 import { notConfiguredPage } from './notConfiguredPage.js';
 import { authorizationUrl, completeConnection, disconnect, redirectUri } from './oauth.js';
 import { randomToken } from './oauthState.js';

@@ -5,7 +5,7 @@ import { Integration, User } from '../../models/index.js';
 import type { SyncStatus } from '../../models/integration.js';
 import { NOT_CONFIGURED } from '../connector.js';
 import { syncChange } from '../health.js';
-import { needsReconnect, readPrefs } from './config.js';
+import { needsReconnect, readPrefs } from './settings.js';
 import { exportEntries } from './export.js';
 import { importEvents, type ImportResult } from './import.js';
 import { updateLockedConfig } from './store.js';

@@ -2,7 +2,7 @@
 // token, so the answer proves the grant, the scope and the calendar id in one call.
 import type { Integration } from '../../models/index.js';
 import { NOT_CONFIGURED } from '../connector.js';
-import { readPrefs } from './config.js';
+import { readPrefs } from './settings.js';
 import { callGoogle } from './tokens.js';
 import type { GoogleDeps } from './types.js';
 

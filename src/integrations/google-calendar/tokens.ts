@@ -9,7 +9,7 @@ import type { Integration } from '../../models/index.js';
 import type { StoredConfig } from '../../models/integration.js';
 import { NOT_CONFIGURED, readSecret, sealSecret } from '../connector.js';
 import { failureChange, successChange } from '../health.js';
-import { needsReconnect } from './config.js';
+import { needsReconnect } from './settings.js';
 import { withLockedRow } from './store.js';
 import type { GoogleResult } from './client.js';
 import type { GoogleDeps, TokenResponse } from './types.js';

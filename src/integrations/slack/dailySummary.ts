@@ -8,7 +8,7 @@ import { Integration } from '../../models/index.js';
 import type { StoredConfig } from '../../models/integration.js';
 import { todaySummary } from '../../services/summary.js';
 import { localDate } from '../../services/time.js';
-import { readSettings } from './config.js';
+import { readSettings } from './settings.js';
 import { previousDate, zonedInstant } from './localTime.js';
 import { dailySummaryText } from './messages.js';
 import { zoneOf } from './notify.js';

@@ -1,17 +1,18 @@
 // The Slack connector: /tt slash commands on a Slack-signed endpoint, timer
 // notifications and the daily summary through the PostgreSQL outbox, and the uniform
 // config / status / test endpoints. See docs/integrations/SLACK.md.
+import { fileURLToPath } from 'node:url';
 import type { ConnectorDescriptor } from '../types.js';
-import { SLACK_PROVIDER } from './config.js';
-import { testSlackConnection } from './connectionTest.js';
+import { IDENTITY } from './settings.js';
+import { testSlackConnection } from './testConnection.js';
 import { slackJobs } from './jobs.js';
 import { subscribeNotifications } from './notify.js';
 import { slackApiRouter, slackEventsRouter } from './routes.js';
 
 export const slackConnector: ConnectorDescriptor = {
-  provider: SLACK_PROVIDER,
-  slug: 'slack',
-  title: 'Slack',
+  ...IDENTITY,
+  card: { name: 'SlackCard', path: fileURLToPath(new URL('../../../admin/components/connectors/SlackCard', import.meta.url)), testLabel: 'Send test message' },
+  adminOnlyActions: [],
   publicRouters: () => [slackEventsRouter()],
   routers: (deps) => [slackApiRouter(deps)],
   jobs: (deps) => slackJobs(deps),

@@ -5,7 +5,7 @@
 import type { EventBus, TimerEventPayload } from '../../events.js';
 import { isValidTimeZone } from '../../services/time.js';
 import { findActiveIntegration } from '../connector.js';
-import { hasBotToken, readSettings, SLACK_PROVIDER } from './config.js';
+import { hasBotToken, readSettings, PROVIDER } from './settings.js';
 import { timerStartedText, timerStoppedText } from './messages.js';
 import { enqueueMessage } from './outbox.js';
 
@@ -17,7 +17,7 @@ export function zoneOf(user: { timezone?: string | null }): string {
 
 /** Queues the channel message for a timer event when the user's Slack connector wants it. */
 export async function enqueueTimerNotification(which: Which, { entry, user, project, task }: TimerEventPayload): Promise<boolean> {
-  const row = await findActiveIntegration(SLACK_PROVIDER, user.id);
+  const row = await findActiveIntegration(PROVIDER, user.id);
   if (!row || !hasBotToken(row.config)) return false;
   const settings = readSettings(row.config);
   if (!settings.channel_id) return false;

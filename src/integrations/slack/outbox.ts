@@ -16,7 +16,7 @@ import { Integration } from '../../models/index.js';
 import { readSecret } from '../connector.js';
 import { recordFailure, recordUse } from '../health.js';
 import { postMessage, type PostMessageResult } from './client.js';
-import { SLACK_PROVIDER } from './config.js';
+import { PROVIDER } from './settings.js';
 
 export const MAX_ATTEMPTS = 12;
 export const LEASE_MS = 60_000;
@@ -199,7 +199,7 @@ export async function deliverDueMessages(opts: DeliverOptions): Promise<DeliverR
   const report: DeliverReport = { claimed: claimed.length, sent: 0, retried: 0, failed: 0, deferred: 0 };
   if (claimed.length === 0) return report;
   const ids = [...new Set(claimed.map((r) => r.integration_id))];
-  const integrations = new Map((await Integration.findAll({ where: { id: ids, provider: SLACK_PROVIDER } })).map((i) => [i.id, i]));
+  const integrations = new Map((await Integration.findAll({ where: { id: ids, provider: PROVIDER } })).map((i) => [i.id, i]));
   await Promise.all(
     claimed.map(async (row) => {
       let outcome: Outcome;

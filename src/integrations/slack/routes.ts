@@ -13,8 +13,8 @@ import { recordUse } from '../health.js';
 import { authedConnectorRouter, registerUniformRoutes, type ConnectorRouter } from '../routes.js';
 import type { ConnectorDeps } from '../types.js';
 import { runCommand } from './commands.js';
-import { saveSlackConfig, SLACK_PROVIDER, SLACK_USER_ID, slackStatus } from './config.js';
-import { testSlackConnection } from './connectionTest.js';
+import { saveSlackConfig, PROVIDER, SLACK_USER_ID, slackStatus } from './settings.js';
+import { testSlackConnection } from './testConnection.js';
 import { reply } from './messages.js';
 import { learnTeam, recentRows, routeCommand, rowsForTeam, verifiedAmong, type CommandRoute } from './routing.js';
 import { readEnvelope, type SignedEnvelope } from './verifyRequest.js';
@@ -107,7 +107,7 @@ export function slackEventsRouter(): Router<AppState, AppContextExtras> {
 export function slackApiRouter(deps: ConnectorDeps): ConnectorRouter {
   const baseUrl = deps.config.baseUrl;
   const router = authedConnectorRouter('slack', baseUrl);
-  registerUniformRoutes(router, SLACK_PROVIDER, {
+  registerUniformRoutes(router, PROVIDER, {
     saveConfig: (user, body) => saveSlackConfig(user, body, baseUrl),
     status: (user) => slackStatus(user, baseUrl),
     test: (_user, row) => testSlackConnection(row, deps),

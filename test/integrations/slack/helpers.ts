@@ -2,7 +2,7 @@
 // slash-command and Events API requests, and a nock scope for the Slack Web API.
 import nock from 'nock';
 import { mergeConfig } from '../../../src/integrations/connector.js';
-import { SLACK_SECRETS } from '../../../src/integrations/slack/config.js';
+import { SECRET_KEYS } from '../../../src/integrations/slack/settings.js';
 import { signatureHeader } from '../../../src/integrations/slack/verifyRequest.js';
 import { Integration, type User } from '../../../src/models/index.js';
 import type { TestClient, TestResponse } from '../../support/server.js';
@@ -44,7 +44,7 @@ export async function makeSlackIntegration(user: User, o: SlackRowOptions = {}):
     user_id: user.id,
     name: 'Slack',
     is_active: Boolean(botToken),
-    config: mergeConfig({}, input, SLACK_SECRETS),
+    config: mergeConfig({}, input, SECRET_KEYS),
     last_sync_at: null,
     last_sync_status: null,
     last_error: null,

@@ -6,7 +6,7 @@ import type { Integration } from '../../models/index.js';
 import { NOT_CONFIGURED, readSecret } from '../connector.js';
 import type { ConnectorDeps } from '../types.js';
 import { postMessage } from './client.js';
-import { readSettings } from './config.js';
+import { readSettings } from './settings.js';
 import { TEST_MESSAGE } from './messages.js';
 import { learnTeam } from './routing.js';
 

@@ -13,11 +13,20 @@ import type { StoredConfig } from '../../models/integration.js';
 import { isProjectAllowed, requireAllowedProject } from '../../services/access.js';
 import { findIntegration, getOrCreateIntegration, mergeConfig, secretState, syncFields } from '../connector.js';
 import { healthFields, resetOnChange } from '../health.js';
-import { SECRET_KEYS } from '../secretKeys.js';
+import type { ConnectorIdentity } from '../types.js';
 import { ensureWebhookSecret } from './webhookSecret.js';
 
-export const PROVIDER = 'github_connector' as const;
-export const GITHUB_SECRET_KEYS = SECRET_KEYS[PROVIDER];
+/** Who this connector is; its descriptor (index.ts) spreads it, the rest of the app derives from it. */
+export const IDENTITY = {
+  provider: 'github_connector',
+  slug: 'github',
+  title: 'GitHub',
+  secretKeys: ['github_token', 'webhook_secret', 'previous_webhook_secret'],
+  source: 'github',
+} as const satisfies ConnectorIdentity;
+export const PROVIDER = IDENTITY.provider;
+/** Config keys holding secrets: sealed at rest, never shown. */
+export const SECRET_KEYS: readonly string[] = IDENTITY.secretKeys;
 const UNDECRYPTABLE = 'stored secret cannot be decrypted';
 /** Changing any of these makes an earlier test or sync say nothing about the new settings. */
 const CONNECTION_KEYS = ['github_token', 'repo_owner', 'repo_name'] as const;
@@ -137,7 +146,7 @@ async function validateSave(user: User, stored: StoredConfig, body: unknown): Pr
   const checked = checkInput(configSchema, body);
   if (!checked.ok && Object.keys(checked.fields).length === 0) throw badRequest(checked.general[0] ?? 'Invalid input');
   const fields: FieldErrors = checked.ok ? {} : { ...checked.fields };
-  const next = mergeConfig(stored, checked.ok ? checked.data : {}, GITHUB_SECRET_KEYS);
+  const next = mergeConfig(stored, checked.ok ? checked.data : {}, SECRET_KEYS);
   Object.assign(fields, missingRequired(stored, body, fields));
   const given = body && typeof body === 'object' ? (body as Record<string, unknown>).default_project_id : undefined;
   const projectId = id.safeParse(checked.ok ? next.default_project_id : given ?? stored.default_project_id);
@@ -171,7 +180,7 @@ async function refuseSharedProject(userId: number, s: GithubSettings, transactio
 /** Validates (every invalid field at once) and saves the user's GitHub config; creates the row on first save. */
 export async function saveGithubConfig(user: User, body: unknown): Promise<void> {
   await Integration.sequelize!.transaction(async (transaction) => {
-    const created = await getOrCreateIntegration(PROVIDER, user, transaction);
+    const created = await getOrCreateIntegration(IDENTITY, user, transaction);
     const row = (await Integration.findByPk(created.id, { transaction, lock: transaction.LOCK.UPDATE }))!;
     const { next, settings } = await validateSave(user, row.config, body);
     await refuseSharedProject(user.id, settings, transaction);

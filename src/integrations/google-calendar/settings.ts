@@ -9,11 +9,20 @@ import type { StoredConfig } from '../../models/integration.js';
 import { requireAllowedProject } from '../../services/access.js';
 import { findIntegration, getOrCreateIntegration, mergeConfig, secretState, syncFields } from '../connector.js';
 import { healthFields, resetOnChange } from '../health.js';
-import { SECRET_KEYS } from '../secretKeys.js';
+import type { ConnectorIdentity } from '../types.js';
 import { updateLockedConfig } from './store.js';
 
-export const PROVIDER = 'google_calendar_connector' as const;
-export const GOOGLE_SECRETS = SECRET_KEYS[PROVIDER];
+/** Who this connector is; its descriptor (index.ts) spreads it, the rest of the app derives from it. */
+export const IDENTITY = {
+  provider: 'google_calendar_connector',
+  slug: 'google',
+  title: 'Google Calendar',
+  secretKeys: ['access_token', 'refresh_token'],
+  source: 'google_calendar',
+} as const satisfies ConnectorIdentity;
+export const PROVIDER = IDENTITY.provider;
+/** Config keys holding secrets: sealed at rest, never shown. */
+export const SECRET_KEYS: readonly string[] = IDENTITY.secretKeys;
 export const SCOPES = ['https://www.googleapis.com/auth/calendar.events', 'openid', 'email'] as const;
 export const REQUIRED_SCOPE = SCOPES[0];
 export const DIRECTIONS = ['import', 'export', 'both'] as const;
@@ -75,7 +84,7 @@ export function isConnected(row: Integration | null): boolean {
 /** A stored token that no configured key opens: only a new connection can fix it. */
 function secretProblem(row: Integration | null): string | null {
   if (!row?.is_active) return null;
-  const broken = GOOGLE_SECRETS.find((k) => secretState(row.config, k) === 'undecryptable');
+  const broken = SECRET_KEYS.find((k) => secretState(row.config, k) === 'undecryptable');
   return broken ? `${broken}: stored secret cannot be decrypted; reconnect Google Calendar` : null;
 }
 
@@ -100,9 +109,9 @@ export async function saveConfig(user: User, body: unknown, appConfig: Readonly<
   if (typeof input.default_project_id === 'number') {
     await requireAllowedProject(user, input.default_project_id, { field: 'default_project_id' });
   }
-  const row = await getOrCreateIntegration(PROVIDER, user);
+  const row = await getOrCreateIntegration(IDENTITY, user);
   const saved = await updateLockedConfig(row.id, (stored) => {
-    const config = mergeConfig(stored, input, GOOGLE_SECRETS);
+    const config = mergeConfig(stored, input, SECRET_KEYS);
     // The connection test reads the calendar: another calendar has not been verified yet.
     const calendar = (c: StoredConfig) => ({ calendar_id: readPrefs(c).calendar_id });
     return { config, ...resetOnChange(calendar(stored), calendar(config), ['calendar_id']) };

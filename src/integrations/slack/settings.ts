@@ -11,10 +11,19 @@ import { Integration, type User } from '../../models/index.js';
 import type { StoredConfig } from '../../models/integration.js';
 import { findIntegration, getOrCreateIntegration, mergeConfig, secretState } from '../connector.js';
 import { healthFields, resetOnChange, type HealthState } from '../health.js';
-import { SECRET_KEYS } from '../secretKeys.js';
+import type { ConnectorIdentity } from '../types.js';
 
-export const SLACK_PROVIDER = 'slack_connector' as const;
-export const SLACK_SECRETS = SECRET_KEYS[SLACK_PROVIDER];
+/** Who this connector is; its descriptor (index.ts) spreads it, the rest of the app derives from it. */
+export const IDENTITY = {
+  provider: 'slack_connector',
+  slug: 'slack',
+  title: 'Slack',
+  secretKeys: ['bot_token', 'signing_secret'],
+  source: 'slack',
+} as const satisfies ConnectorIdentity;
+export const PROVIDER = IDENTITY.provider;
+/** Config keys holding secrets: sealed at rest, never shown. */
+export const SECRET_KEYS: readonly string[] = IDENTITY.secretKeys;
 export const DEFAULT_SUMMARY_TIME = '18:00';
 export const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 export const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
@@ -104,7 +113,7 @@ export type SlackStatus = Omit<SlackSettings, 'slack_team_id'> & {
 const CONNECTION_KEYS = ['bot_token', 'signing_secret', 'channel_id'] as const;
 
 function secretProblem(config: StoredConfig): string | null {
-  const broken = SLACK_SECRETS.find((k) => secretState(config, k) === 'undecryptable');
+  const broken = SECRET_KEYS.find((k) => secretState(config, k) === 'undecryptable');
   return broken ? `${broken}: stored secret cannot be decrypted; re-enter it` : null;
 }
 
@@ -123,7 +132,7 @@ export function presentStatus(row: Integration | null, baseUrl: string): SlackSt
 }
 
 export async function slackStatus(user: Pick<User, 'id'>, baseUrl: string): Promise<SlackStatus> {
-  return presentStatus(await findIntegration(SLACK_PROVIDER, user.id), baseUrl);
+  return presentStatus(await findIntegration(PROVIDER, user.id), baseUrl);
 }
 
 const TAKEN = 'this Slack user is already linked to another TimeTracker account';
@@ -155,7 +164,7 @@ async function validateSave(user: User, body: unknown): Promise<z.infer<typeof s
  */
 export async function saveSlackConfig(user: User, body: unknown, baseUrl: string): Promise<SlackStatus> {
   const input = await validateSave(user, body);
-  await getOrCreateIntegration(SLACK_PROVIDER, user);
+  await getOrCreateIntegration(IDENTITY, user);
   const sequelize = Integration.sequelize!;
   await sequelize.transaction(async (transaction) => {
     const slackUser = input.linked_slack_user_id;
@@ -163,9 +172,9 @@ export async function saveSlackConfig(user: User, body: unknown, baseUrl: string
       await sequelize.query('SELECT pg_advisory_xact_lock($1::bigint)', { bind: [lockKey(`slack-link:${slackUser}`)], transaction });
       if (await linkedElsewhere(slackUser, user.id, transaction)) throw validation('linked_slack_user_id', TAKEN);
     }
-    const row = (await findIntegration(SLACK_PROVIDER, user.id, transaction))!;
+    const row = (await findIntegration(PROVIDER, user.id, transaction))!;
     await row.reload({ transaction, lock: transaction.LOCK.UPDATE });
-    const next = mergeConfig(row.config, input, SLACK_SECRETS);
+    const next = mergeConfig(row.config, input, SECRET_KEYS);
     await row.update({ config: next, is_active: hasBotToken(next), ...resetOnChange(row.config, next, CONNECTION_KEYS) }, { transaction });
   });
   return slackStatus(user, baseUrl);

@@ -1,0 +1,18 @@
+// A fourth connector defined outside src/, through the public connector API only
+// (src/integrations/api.ts): a signed webhook, a settings card, a job and a connection test.
+import { fileURLToPath } from 'node:url';
+import type { ConnectorDescriptor } from '../../../src/integrations/api.js';
+import { fourthJobs } from './jobs.js';
+import { fourthApiRouter, fourthWebhookRouter } from './routes.js';
+import { IDENTITY } from './settings.js';
+import { testConnection } from './testConnection.js';
+
+export const fourthConnector: ConnectorDescriptor = {
+  ...IDENTITY,
+  card: { name: 'FourthCard', path: fileURLToPath(new URL('./FourthCard', import.meta.url)), testLabel: 'Test connection' },
+  adminOnlyActions: ['testConnection'],
+  publicRouters: () => [fourthWebhookRouter()],
+  routers: (deps) => [fourthApiRouter(deps)],
+  jobs: () => fourthJobs(),
+  testConnection: (row) => testConnection(row),
+};
