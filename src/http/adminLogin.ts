@@ -11,9 +11,8 @@ import type { Middleware } from 'koa';
 import formidableMiddleware from 'koa2-formidable';
 import type { Sequelize } from 'sequelize';
 import { isAppError } from '../errors.js';
-import { authenticate } from '../services/auth.js';
+import { authenticate, loginBlockedForAddress } from '../services/auth.js';
 import { sessionUserOf } from './middleware/auth.js';
-import { blockedFor, LOGIN_LIMIT } from '../services/rateLimit.js';
 
 /** AdminJS shows its own translation of this key on the login page. */
 const INVALID_CREDENTIALS = 'invalidCredentials';
@@ -41,7 +40,7 @@ export function adminFormLogin(admin: AdminJS, opts: AdminLoginOptions): Middlew
   return async function adminFormLogin(ctx, next) {
     if (ctx.method !== 'POST' || ctx.path !== loginPath) return next();
     // The panel login shares the login rate limit: refuse early when the client is blocked.
-    const wait = await blockedFor(opts.sequelize, `login-ip:${ctx.ip}`, { max: 50, windowSec: LOGIN_LIMIT.windowSec });
+    const wait = await loginBlockedForAddress(opts.sequelize, ctx.ip);
     if (wait > 0) {
       ctx.status = 429;
       ctx.set('Retry-After', String(wait));

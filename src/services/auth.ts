@@ -1,6 +1,6 @@
 // Login: same answer for an unknown account and a wrong password (with the same cost), and failed
 // attempts rate-limited per client address and account in PostgreSQL (shared by instances).
-import { Op } from 'sequelize';
+import { Op, type Sequelize } from 'sequelize';
 import { tooManyRequests } from '../errors.js';
 import { blockedFor, clearFailures, LOGIN_LIMIT, recordFailure } from './rateLimit.js';
 import { User } from '../models/index.js';
@@ -12,6 +12,11 @@ function keys(identifier: string, ip: string): string[] {
   return [`login:${ip}:${identifier.trim().toLowerCase().slice(0, 150)}`, `login-ip:${ip}`];
 }
 const IP_LIMIT = { max: 50, windowSec: LOGIN_LIMIT.windowSec };
+
+/** Seconds until this client address may try to log in again (0 when it may now). */
+export function loginBlockedForAddress(sequelize: Sequelize, ip: string): Promise<number> {
+  return blockedFor(sequelize, keys('', ip)[1], IP_LIMIT);
+}
 
 /** Returns the user, or null for bad credentials; throws 429 when the caller is rate-limited. */
 export async function authenticate(identifier: string, password: string, ip: string): Promise<User | null> {
