@@ -7,14 +7,25 @@ import { Op, type WhereOptions } from 'sequelize';
 import type { ModelStatic, Model } from 'sequelize';
 import { ProjectMember, User } from '../src/models/index.js';
 
-export const isAdmin = ({ currentAdmin }: { currentAdmin?: CurrentAdmin }) => currentAdmin?.role === 'admin';
+/**
+ * The `currentAdmin` attribute that says "administers TimeTracker": the host's `authenticate`
+ * returns its user with this attribute (users.isAdmin of createTimeTrackerPlugin, default is_admin).
+ */
+let adminFlag = 'is_admin';
+export function setAdminFlag(attribute: string): void {
+  adminFlag = attribute;
+}
+
+export const isAdminUser = (currentAdmin?: CurrentAdmin): boolean => (currentAdmin as Record<string, unknown> | undefined)?.[adminFlag] === true;
+
+export const isAdmin = ({ currentAdmin }: { currentAdmin?: CurrentAdmin }) => isAdminUser(currentAdmin);
 
 export function adminId(currentAdmin?: CurrentAdmin): number {
   return Number(currentAdmin?.id);
 }
 
 export async function allowedProjectIdsFor(currentAdmin?: CurrentAdmin): Promise<number[] | 'all'> {
-  if (currentAdmin?.role === 'admin') return 'all';
+  if (isAdminUser(currentAdmin)) return 'all';
   const rows = await ProjectMember.findAll({ where: { user_id: adminId(currentAdmin) }, attributes: ['project_id'] });
   return rows.map((r) => r.project_id);
 }
@@ -49,7 +60,7 @@ export function scopedList<M extends Model>(model: ModelStatic<M>, whereFor: (ad
   };
 }
 
-export const ownRows = async (admin?: CurrentAdmin): Promise<WhereOptions> => (admin?.role === 'admin' ? {} : { user_id: adminId(admin) });
+export const ownRows = async (admin?: CurrentAdmin): Promise<WhereOptions> => (isAdminUser(admin) ? {} : { user_id: adminId(admin) });
 
 export async function allowedProjectRows(admin?: CurrentAdmin): Promise<WhereOptions> {
   const ids = await allowedProjectIdsFor(admin);
@@ -63,7 +74,7 @@ export async function allowedTaskRows(admin?: CurrentAdmin): Promise<WhereOption
 
 /** isAccessible for record actions on rows that carry user_id. */
 export const ownsRecord = ({ currentAdmin, record }: ActionContext) =>
-  currentAdmin?.role === 'admin' || (record ? Number(record.param('user_id')) === adminId(currentAdmin) : true);
+  isAdminUser(currentAdmin) || (record ? Number(record.param('user_id')) === adminId(currentAdmin) : true);
 
 export async function canUseProject(currentAdmin: CurrentAdmin | undefined, projectId: number): Promise<boolean> {
   const ids = await allowedProjectIdsFor(currentAdmin);
@@ -83,7 +94,7 @@ export type { RecordActionResponse };
 export function guardProjectOf(projectIdOf: (recordId: number) => Promise<number | null>) {
   return async (request: ActionRequest, context: ActionContext): Promise<ActionRequest> => {
     const recordId = Number(request.params?.recordId);
-    if (!recordId || context.currentAdmin?.role === 'admin') return request;
+    if (!recordId || isAdminUser(context.currentAdmin)) return request;
     const projectId = await projectIdOf(recordId);
     if (projectId === null || !(await canUseProject(context.currentAdmin, projectId))) {
       throw new ForbiddenError('You are not a member of this project');

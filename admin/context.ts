@@ -2,12 +2,12 @@
 // (the connector `deps`) and the connector list. createApp() passes it to buildAdmin(), so admin
 // actions never read process.env and tests can run the panel with their own connectors.
 import type { Sequelize } from 'sequelize';
-import type { Config } from '../src/config.js';
+import type { CoreConfig } from '../src/config.js';
 import type { ConnectorDeps, ConnectorDescriptor } from '../src/integrations/types.js';
 import type { Provider } from '../src/models/integration.js';
 
 export interface AdminContext {
-  config: Readonly<Config>;
+  config: Readonly<CoreConfig>;
   sequelize: Sequelize;
   connectors: readonly ConnectorDescriptor[];
 }

@@ -1,22 +1,14 @@
-// Host schema: users, projects, project_members, tasks, time_entries, integrations,
-// plus the host's own infrastructure tables: sessions (shared across instances), rate_limits and
-// job_runs (one run per job tick across instances). All times are timestamptz (UTC instants).
+// TimeTracker's core schema: projects, project_members, tasks, time_entries, integrations, plus
+// rate_limits and job_runs (one run per job tick across instances), and a `timezone` column on the
+// host's user table (src/db/hostUsers.ts says which table; the standalone server's is `users`,
+// created by its own migration). All times are timestamptz (UTC instants).
 import type { QueryInterface } from 'sequelize';
+import { usersSql } from '../src/db/hostUsers.js';
 
 export async function up({ context: qi }: { context: QueryInterface }): Promise<void> {
+  const u = usersSql(qi.sequelize);
+  await qi.sequelize.query(`ALTER TABLE ${u.table} ADD COLUMN IF NOT EXISTS timezone VARCHAR(64) NOT NULL DEFAULT 'UTC'`);
   await qi.sequelize.query(`
-    CREATE TABLE IF NOT EXISTS users (
-      id SERIAL PRIMARY KEY,
-      username VARCHAR(80) NOT NULL UNIQUE CHECK (username = lower(username) AND length(username) > 0),
-      email VARCHAR(255) NOT NULL UNIQUE CHECK (email = lower(email) AND position('@' in email) > 1),
-      full_name VARCHAR(200),
-      password_hash VARCHAR(255) NOT NULL,
-      role VARCHAR(10) NOT NULL DEFAULT 'user' CHECK (role IN ('admin', 'user')),
-      is_active BOOLEAN NOT NULL DEFAULT TRUE,
-      timezone VARCHAR(64) NOT NULL DEFAULT 'UTC',
-      created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
-      updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
-    );
     CREATE TABLE IF NOT EXISTS projects (
       id SERIAL PRIMARY KEY,
       name VARCHAR(200) NOT NULL,
@@ -28,7 +20,7 @@ export async function up({ context: qi }: { context: QueryInterface }): Promise<
     CREATE TABLE IF NOT EXISTS project_members (
       id SERIAL PRIMARY KEY,
       project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
-      user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+      user_id INTEGER NOT NULL ${u.references} ON DELETE CASCADE,
       created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
       updated_at TIMESTAMPTZ NOT NULL DEFAULT now(),
       UNIQUE (project_id, user_id)
@@ -42,8 +34,8 @@ export async function up({ context: qi }: { context: QueryInterface }): Promise<
       status VARCHAR(12) NOT NULL DEFAULT 'todo'
         CHECK (status IN ('todo', 'in_progress', 'review', 'done', 'cancelled')),
       priority VARCHAR(8) NOT NULL DEFAULT 'medium' CHECK (priority IN ('low', 'medium', 'high', 'urgent')),
-      created_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
-      assigned_to INTEGER REFERENCES users(id) ON DELETE SET NULL,
+      created_by INTEGER ${u.references} ON DELETE SET NULL,
+      assigned_to INTEGER ${u.references} ON DELETE SET NULL,
       completed_at TIMESTAMPTZ,
       external_url VARCHAR(500),
       created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
@@ -52,7 +44,7 @@ export async function up({ context: qi }: { context: QueryInterface }): Promise<
     CREATE INDEX IF NOT EXISTS tasks_project_idx ON tasks (project_id);
     CREATE TABLE IF NOT EXISTS time_entries (
       id SERIAL PRIMARY KEY,
-      user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+      user_id INTEGER NOT NULL ${u.references} ON DELETE CASCADE,
       project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE RESTRICT,
       task_id INTEGER REFERENCES tasks(id) ON DELETE SET NULL,
       start_time TIMESTAMPTZ NOT NULL,
@@ -76,7 +68,7 @@ export async function up({ context: qi }: { context: QueryInterface }): Promise<
       name VARCHAR(100) NOT NULL,
       provider VARCHAR(40) NOT NULL
         CHECK (provider IN ('github_connector', 'google_calendar_connector', 'slack_connector')),
-      user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+      user_id INTEGER NOT NULL ${u.references} ON DELETE CASCADE,
       is_active BOOLEAN NOT NULL DEFAULT FALSE,
       config JSONB NOT NULL DEFAULT '{}'::jsonb,
       last_sync_at TIMESTAMPTZ,
@@ -86,12 +78,6 @@ export async function up({ context: qi }: { context: QueryInterface }): Promise<
       updated_at TIMESTAMPTZ NOT NULL DEFAULT now(),
       UNIQUE (provider, user_id)
     );
-    CREATE TABLE IF NOT EXISTS sessions (
-      sid VARCHAR(128) PRIMARY KEY,
-      data JSONB NOT NULL,
-      expires_at TIMESTAMPTZ NOT NULL
-    );
-    CREATE INDEX IF NOT EXISTS sessions_expires_idx ON sessions (expires_at);
     CREATE TABLE IF NOT EXISTS rate_limits (
       key VARCHAR(200) PRIMARY KEY,
       count INTEGER NOT NULL,
@@ -112,7 +98,8 @@ export async function up({ context: qi }: { context: QueryInterface }): Promise<
 
 export async function down({ context: qi }: { context: QueryInterface }): Promise<void> {
   await qi.sequelize.query(`
-    DROP TABLE IF EXISTS job_runs, rate_limits, sessions, integrations, time_entries, tasks,
-      project_members, projects, users CASCADE;
+    DROP TABLE IF EXISTS job_runs, rate_limits, integrations, time_entries, tasks,
+      project_members, projects CASCADE;
   `);
+  await qi.sequelize.query(`ALTER TABLE ${usersSql(qi.sequelize).table} DROP COLUMN IF EXISTS timezone`);
 }

@@ -2,6 +2,7 @@
 // bound to a session), the durable outbox (Slack notifications and summaries), Google Calendar
 // export records, and expression indexes so webhook/command routing never scans integrations.
 import type { QueryInterface } from 'sequelize';
+import { usersSql } from '../src/db/hostUsers.js';
 
 export async function up({ context: qi }: { context: QueryInterface }): Promise<void> {
   await qi.sequelize.query(`
@@ -18,7 +19,7 @@ export async function up({ context: qi }: { context: QueryInterface }): Promise<
     CREATE TABLE IF NOT EXISTS oauth_states (
       state_hash VARCHAR(64) PRIMARY KEY,
       provider VARCHAR(40) NOT NULL,
-      user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+      user_id INTEGER NOT NULL ${usersSql(qi.sequelize).references} ON DELETE CASCADE,
       session_hash VARCHAR(64) NOT NULL,
       code_verifier TEXT NOT NULL,
       expires_at TIMESTAMPTZ NOT NULL,

@@ -3,10 +3,13 @@
 // `NOTIFY tt_changes, '<table>'`. PostgreSQL delivers a notification at commit, once per distinct
 // payload per transaction, to every listening instance; src/db/changeFeed.ts listens and
 // invalidates. Statement-level (not per row): a bulk update costs one notification.
-import type { QueryInterface } from 'sequelize';
+import type { QueryInterface, Sequelize } from 'sequelize';
+import { hostUsers, ident } from '../src/db/hostUsers.js';
 
 export const CHANGE_CHANNEL = 'tt_changes';
-export const WATCHED_TABLES = ['integrations', 'users', 'projects', 'project_members'] as const;
+
+/** The watched tables: the plugin's three and the host's user table. */
+export const watchedTables = (sequelize: Sequelize): string[] => ['integrations', hostUsers(sequelize).table, 'projects', 'project_members'];
 
 export async function up({ context: qi }: { context: QueryInterface }): Promise<void> {
   await qi.sequelize.query(`
@@ -16,7 +19,7 @@ export async function up({ context: qi }: { context: QueryInterface }): Promise<
       RETURN NULL;
     END $$;
   `);
-  for (const table of WATCHED_TABLES) {
+  for (const table of watchedTables(qi.sequelize).map(ident)) {
     await qi.sequelize.query(`
       DROP TRIGGER IF EXISTS tt_notify_change ON ${table};
       CREATE TRIGGER tt_notify_change AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ${table}
@@ -26,6 +29,6 @@ export async function up({ context: qi }: { context: QueryInterface }): Promise<
 }
 
 export async function down({ context: qi }: { context: QueryInterface }): Promise<void> {
-  for (const table of WATCHED_TABLES) await qi.sequelize.query(`DROP TRIGGER IF EXISTS tt_notify_change ON ${table}`);
+  for (const table of watchedTables(qi.sequelize).map(ident)) await qi.sequelize.query(`DROP TRIGGER IF EXISTS tt_notify_change ON ${table}`);
   await qi.sequelize.query('DROP FUNCTION IF EXISTS tt_notify_change()');
 }

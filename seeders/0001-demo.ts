@@ -3,7 +3,8 @@
 // seeder again changes nothing (and never resets the demo user's password).
 import crypto from 'node:crypto';
 import type { Transaction } from 'sequelize';
-import { Project, ProjectMember, Task, User } from '../src/models/index.js';
+import { Project, ProjectMember, Task } from '../src/models/index.js';
+import { accountsDb, StandaloneUser as User } from '../src/standalone/user.js';
 import { hashPassword } from '../src/services/passwords.js';
 
 export const DEMO_EMAIL = 'demo@example.com';
@@ -43,7 +44,7 @@ async function demoUser(opts: SeedOptions, result: SeedResult, transaction: Tran
 }
 
 export async function seed(opts: SeedOptions = {}): Promise<SeedResult> {
-  const sequelize = User.sequelize!;
+  const sequelize = accountsDb();
   const result: SeedResult = { created: [] };
   await sequelize.transaction(async (transaction) => {
     // Two seeders at once would both see "missing" and insert twice; the lock serialises them.

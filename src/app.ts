@@ -1,39 +1,43 @@
-// createApp(): the Koa app without listening (tests use it in-process). Order matters:
-// errors → health, favicon → signature-authenticated receivers (raw bodies, no session) → sessions +
-// AdminJS → current user → JSON API and connector routes → JSON 404 for API paths.
+// The standalone server's Koa app: host number one of the TimeTracker plugin. It has what any host
+// has (its users, its login, its sessions, its AdminJS panel) and mounts TimeTracker through the
+// public plugin API only (src/plugin/index.ts), exactly as docs/plugin.md tells other hosts to.
+// createApp() builds it without listening (tests use it in-process). Order matters: errors →
+// health, favicon → sessions + AdminJS → TimeTracker (webhooks, JSON API) → own API → JSON 404.
 import fs from 'node:fs';
 import path from 'node:path';
+import Router from '@koa/router';
 import Koa from 'koa';
 import AdminJSKoa from '@adminjs/koa';
-import type AdminJS from 'adminjs';
+import AdminJS, { ComponentLoader } from 'adminjs';
 import type { Sequelize } from 'sequelize';
-import { buildAdmin } from '../admin/index.js';
 import type { Config } from './config.js';
 import { badRequest, notFound } from './errors.js';
-import { adminFormLogin } from './http/adminLogin.js';
-import { errorHandler } from './http/middleware/errorHandler.js';
-import { loadUser } from './http/middleware/auth.js';
-import { apiRoutes } from './http/routes/index.js';
-import { faviconRoutes } from './http/routes/favicon.js';
-import { healthRoutes } from './http/routes/health.js';
-import { pgSessionStore } from './http/sessionStore.js';
-import type { AppState } from './http/types.js';
-import { assertConnectorList } from './integrations/catalog.js';
-import { connectors as defaultConnectors } from './integrations/index.js';
-import { connectorListRouter } from './integrations/routes.js';
-import type { ConnectorDescriptor } from './integrations/types.js';
+import { builtInConnectors, createTimeTrackerPlugin, jsonBody, jsonErrors, sameOrigin, type ConnectorDescriptor, type TimeTrackerPlugin, type TimeTrackerPluginOptions } from './plugin/index.js';
+import { adminFormLogin } from './standalone/adminLogin.js';
+import { registerAuthRoutes } from './standalone/routes/auth.js';
+import { faviconRoutes } from './standalone/routes/favicon.js';
+import { healthRoutes } from './standalone/routes/health.js';
+import { registerUserRoutes } from './standalone/routes/users.js';
+import { currentUserId, refreshSessionUser } from './standalone/session.js';
+import { pgSessionStore, sessionCleanupJob } from './standalone/sessionStore.js';
+import { StandaloneUser } from './standalone/user.js';
+import { usersResource } from './standalone/usersResource.js';
 
 export interface AppOptions {
   config: Readonly<Config>;
   sequelize: Sequelize;
   sessionSecret: string;
+  /** Base64 32-byte keys for secrets at rest (first encrypts, all decrypt). */
+  encryptionKeys: string[];
+  /** The connectors to run (default: the three built-in ones); tests pass their own lists. */
   connectors?: readonly ConnectorDescriptor[];
   isShuttingDown?: () => boolean;
 }
 
 export interface BuiltApp {
-  app: Koa<AppState>;
+  app: Koa;
   admin: AdminJS;
+  tt: TimeTrackerPlugin;
 }
 
 export const SESSION_COOKIE = 'tt.sid';
@@ -56,28 +60,75 @@ const panelFormOptions = {
   },
 };
 
+/** The plugin's connector options from the configuration; `list` picks connectors (tests), default all. */
+function connectorOptions(config: Readonly<Config>, list?: readonly ConnectorDescriptor[]): TimeTrackerPluginOptions['connectors'] {
+  const on = (slug: string) => !list || list.includes(builtInConnectors.find((c) => c.slug === slug)!);
+  return {
+    github: { enabled: on('github'), apiUrl: config.githubApiUrl },
+    slack: { enabled: on('slack'), apiUrl: config.slackApiUrl },
+    google: { enabled: on('google'), ...config.google },
+    extra: list?.filter((c) => !builtInConnectors.includes(c)) ?? [],
+  };
+}
+
+/** "A, B and C". */
+const inWords = (items: readonly string[]) => (items.length > 1 ? `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}` : items.join(''));
+
 export async function createApp(opts: AppOptions): Promise<BuiltApp> {
   const { config, sequelize } = opts;
-  const connectors = opts.connectors ?? defaultConnectors;
-  assertConnectorList(connectors);
-  const deps = { config, sequelize };
-  const app = new Koa<AppState>();
+  StandaloneUser.initModel(sequelize);
+  const componentLoader = new ComponentLoader();
+  const tt = await createTimeTrackerPlugin({
+    sequelize,
+    componentLoader,
+    baseUrl: config.baseUrl,
+    encryptionKeys: opts.encryptionKeys,
+    users: { model: StandaloneUser, name: 'full_name', isAdmin: 'is_admin', username: 'username', isActive: 'is_active' },
+    currentUserId,
+    adminRootPath: config.adminRootPath,
+    connectors: connectorOptions(config, opts.connectors),
+    jobs: config.jobsEnabled,
+    extraJobs: [sessionCleanupJob(sequelize)],
+    routingCache: config.routingCache,
+  });
+
+  const app = new Koa();
   app.keys = [opts.sessionSecret];
   app.proxy = config.secureCookies;
   app.silent = true;
 
-  app.use(errorHandler());
-  const health = healthRoutes(sequelize, opts.isShuttingDown ?? (() => false));
-  app.use(health.routes());
+  app.use(jsonErrors());
+  app.use(healthRoutes(sequelize, opts.isShuttingDown ?? (() => false)).routes());
   app.use(faviconRoutes().routes());
 
-  for (const c of connectors) for (const r of c.publicRouters?.(deps) ?? []) app.use(r.routes()).use(r.allowedMethods());
-
   if (config.nodeEnv !== 'production') fs.rmSync(path.resolve('.adminjs'), { recursive: true, force: true });
-  const admin = buildAdmin({ ...deps, connectors });
+  const titles = tt.connectors.map((c) => c.title);
+  const root = config.adminRootPath;
+  const en = tt.locale.translations.en as { labels?: object; messages?: object };
+  const admin = new AdminJS({
+    rootPath: root,
+    loginPath: `${root}/login`,
+    logoutPath: `${root}/logout`,
+    componentLoader,
+    resources: [...tt.resources.slice(0, -1), usersResource, ...tt.resources.slice(-1)],
+    dashboard: tt.dashboard,
+    pages: tt.pages,
+    branding: { companyName: 'TimeTracker', withMadeWithLove: false, logo: false, favicon: '/favicon.ico' },
+    locale: {
+      language: 'en',
+      translations: {
+        en: {
+          ...en,
+          labels: { ...en.labels, users: 'Users' },
+          messages: { ...en.messages, loginWelcome: 'Log in with your TimeTracker email and password.' },
+          components: { Login: { welcomeHeader: 'TimeTracker', welcomeMessage: `Track time where you already work: ${inWords(titles)}.` } },
+        },
+      },
+    },
+  });
   await admin.initialize();
-  const adminRouter = AdminJSKoa.buildAuthenticatedRouter(admin, app as unknown as Koa, {
-    // Never called: adminFormLogin() below answers POST /admin/login itself (see src/http/adminLogin.ts).
+  const adminRouter = AdminJSKoa.buildAuthenticatedRouter(admin, app, {
+    // Never called: adminFormLogin() below answers POST {root}/login itself (see src/standalone/adminLogin.ts).
     authenticate: async () => null,
     sessionOptions: {
       key: SESSION_COOKIE,
@@ -91,13 +142,16 @@ export async function createApp(opts: AppOptions): Promise<BuiltApp> {
     },
   }, undefined, panelFormOptions);
   app.use(adminFormLogin(admin, { sequelize, formOptions: panelFormOptions }));
-  app.use(loadUser());
+  app.use(refreshSessionUser());
   app.use(adminRouter.routes()).use(adminRouter.allowedMethods());
 
-  for (const r of apiRoutes(config.baseUrl)) app.use(r.routes()).use(r.allowedMethods());
-  const list = connectorListRouter(connectors);
-  app.use(list.routes()).use(list.allowedMethods());
-  for (const c of connectors) for (const r of c.routers(deps)) app.use(r.routes()).use(r.allowedMethods());
+  app.use(tt.router.routes());
+
+  const own = new Router({ prefix: '/api' });
+  own.use(sameOrigin(config.baseUrl), jsonBody());
+  registerAuthRoutes(own);
+  registerUserRoutes(own);
+  app.use(own.routes()).use(own.allowedMethods());
 
   app.use(async function apiNotFound(ctx, next) {
     if (ctx.path.startsWith('/api/') || ctx.path.startsWith('/integrations/')) {
@@ -106,9 +160,9 @@ export async function createApp(opts: AppOptions): Promise<BuiltApp> {
     await next();
   });
   app.use(async function rootRedirect(ctx, next) {
-    if (ctx.path === '/' && ctx.method === 'GET') return ctx.redirect('/admin');
+    if (ctx.path === '/' && ctx.method === 'GET') return ctx.redirect(root);
     await next();
   });
 
-  return { app, admin };
+  return { app, admin, tt };
 }

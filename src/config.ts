@@ -91,10 +91,25 @@ function relationProblems(env: Record<string, string | undefined>): string[] {
   return problems;
 }
 
-export interface Config {
+/** What TimeTracker itself needs, in any host (createTimeTrackerPlugin() builds it from its options). */
+export interface CoreConfig {
+  /** Public URL, without a trailing slash: webhook and OAuth URLs, the same-origin rule. */
+  baseUrl: string;
+  /** Where the host's AdminJS panel lives, e.g. "/admin". */
+  adminRootPath: string;
+  google: { clientId?: string; clientSecret?: string; authUrl: string; tokenUrl: string; revokeUrl: string; userinfoUrl: string; calendarApiUrl: string };
+  githubApiUrl: string;
+  slackApiUrl: string;
+  jobsEnabled: boolean;
+  /** Cache webhook routing in memory, invalidated by PostgreSQL LISTEN/NOTIFY (src/db/changeFeed.ts). */
+  routingCache: boolean;
+  secureCookies: boolean;
+}
+
+/** The standalone server's configuration: TimeTracker's, plus the process, database and first admin. */
+export interface Config extends CoreConfig {
   nodeEnv: 'development' | 'production' | 'test';
   port: number;
-  baseUrl: string;
   databaseUrl?: string;
   testDatabaseUrl?: string;
   dataDir: string;
@@ -104,16 +119,9 @@ export interface Config {
   adminPassword?: string;
   /** Password of the demo user created by `npm run db:seed` (random when unset). */
   demoPassword?: string;
-  google: { clientId?: string; clientSecret?: string; authUrl: string; tokenUrl: string; revokeUrl: string; userinfoUrl: string; calendarApiUrl: string };
-  githubApiUrl: string;
-  slackApiUrl: string;
   logLevel: string;
   /** `auto`: human-readable lines when stdout is a terminal, JSON lines otherwise. */
   logFormat: 'auto' | 'pretty' | 'json';
-  jobsEnabled: boolean;
-  /** Cache webhook routing in memory, invalidated by PostgreSQL LISTEN/NOTIFY (src/db/changeFeed.ts). */
-  routingCache: boolean;
-  secureCookies: boolean;
 }
 
 export class ConfigError extends Error {
@@ -136,6 +144,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     nodeEnv: e.NODE_ENV,
     port: e.PORT,
     baseUrl,
+    adminRootPath: '/admin',
     databaseUrl: e.DATABASE_URL,
     testDatabaseUrl: e.TEST_DATABASE_URL,
     dataDir: path.resolve(e.DATA_DIR),

@@ -1,27 +1,21 @@
-// Starting and stopping a whole instance: database (embedded or DATABASE_URL) → migrations →
-// first admin → app → listen → jobs. Used by `npm start`, the benchmark and the reliability suite.
+// Starting and stopping a whole standalone instance: database (embedded or DATABASE_URL) → app →
+// migrations (its own, then TimeTracker's) → first admin → listen → TimeTracker's jobs. Used by
+// `npm start`, the benchmark and the reliability suite.
 import http from 'node:http';
 import type { Sequelize } from 'sequelize';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
-import { stopChangeFeed } from './db/changeFeed.js';
 import { connectDatabase } from './db/connect.js';
 import type { EmbeddedDatabase } from './db/embedded.js';
 import { migrateUp } from './db/migrator.js';
 import { createSequelize } from './db/sequelize.js';
-import { events } from './events.js';
-import { connectors } from './integrations/index.js';
 import { resolveSecrets } from './lib/dataDir.js';
 import { logger } from './lib/logger.js';
-import { Keyring, setKeyring } from './lib/secrets.js';
-import { coreJobs, Scheduler } from './jobs/scheduler.js';
-import { initModels } from './models/index.js';
-import { ensureAdmin, type BootstrapResult } from './services/users.js';
+import { ensureAdmin, type BootstrapResult } from './standalone/accounts.js';
 
 export interface Runtime {
   server: http.Server;
   sequelize: Sequelize;
-  scheduler: Scheduler | null;
   url: string;
   bootstrap: BootstrapResult;
   stop(): Promise<void>;
@@ -29,11 +23,10 @@ export interface Runtime {
 
 export async function startRuntime(config: Readonly<Config>): Promise<Runtime> {
   const secrets = resolveSecrets(config);
-  setKeyring(new Keyring(secrets.encryptionKeys));
   const { url: dbUrl, embedded } = await connectDatabase(config);
   const sequelize = createSequelize(dbUrl);
   try {
-    return await serve(config, secrets.sessionSecret, sequelize, embedded);
+    return await serve(config, secrets, sequelize, embedded);
   } catch (err) {
     // A failed start (migration error, port in use) must not leave the embedded server running.
     await sequelize.close().catch(() => undefined);
@@ -44,19 +37,23 @@ export async function startRuntime(config: Readonly<Config>): Promise<Runtime> {
 
 async function serve(
   config: Readonly<Config>,
-  sessionSecret: string,
+  secrets: { sessionSecret: string; encryptionKeys: string },
   sequelize: Sequelize,
   embedded: EmbeddedDatabase | null,
 ): Promise<Runtime> {
-  initModels(sequelize);
-  const applied = await migrateUp(sequelize);
-  if (applied.length) logger.info({ applied }, 'migrations applied');
+  let shuttingDown = false;
+  const { app, tt } = await createApp({
+    config,
+    sequelize,
+    sessionSecret: secrets.sessionSecret,
+    encryptionKeys: secrets.encryptionKeys.split(',').map((k) => k.trim()).filter(Boolean),
+    isShuttingDown: () => shuttingDown,
+  });
+  const own = await migrateUp(sequelize, 'standalone');
+  if (own.length) logger.info({ applied: own }, 'migrations applied');
+  await tt.migrate();
   const bootstrap = await ensureAdmin({ email: config.adminEmail, password: config.adminPassword, dataDir: config.dataDir });
 
-  let shuttingDown = false;
-  const deps = { config, sequelize };
-  for (const c of connectors) c.subscribe?.(events, deps);
-  const { app } = await createApp({ config, sequelize, sessionSecret, isShuttingDown: () => shuttingDown });
   const server = http.createServer(app.callback());
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
@@ -64,14 +61,7 @@ async function serve(
     server.listen(config.port, () => resolve());
   });
   const address = server.address() as import('node:net').AddressInfo;
-
-  let scheduler: Scheduler | null = null;
-  if (config.jobsEnabled) {
-    scheduler = new Scheduler(sequelize);
-    for (const job of coreJobs(sequelize)) scheduler.register(job);
-    for (const c of connectors) for (const job of c.jobs?.(deps) ?? []) scheduler.register(job);
-    scheduler.start();
-  }
+  await tt.start();
 
   let stopping: Promise<void> | null = null;
   const stop = () => {
@@ -80,11 +70,10 @@ async function serve(
       logger.info('shutting down: no new requests, finishing in-flight work');
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      await scheduler?.stop();
+      // In-flight requests finish first: what they publish still reaches the connectors' subscribers.
       await Promise.race([closed, new Promise((r) => setTimeout(r, 10_000).unref())]);
       server.closeAllConnections();
-      events.clear();
-      await stopChangeFeed(sequelize);
+      await tt.stop();
       await sequelize.close();
       await embedded?.stop();
       logger.info('shutdown complete');
@@ -92,5 +81,5 @@ async function serve(
     return stopping;
   };
 
-  return { server, sequelize, scheduler, url: `http://127.0.0.1:${address.port}`, bootstrap, stop };
+  return { server, sequelize, url: `http://127.0.0.1:${address.port}`, bootstrap, stop };
 }

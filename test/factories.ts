@@ -1,16 +1,18 @@
 // Test data builders. Every user's password is "password123" unless given.
 import { Project, ProjectMember, Task, TimeEntry, User } from '../src/models/index.js';
 import { hashPassword } from '../src/services/passwords.js';
+import { StandaloneUser } from '../src/standalone/user.js';
 
 let seq = 0;
 const next = () => ++seq;
 let cachedHash: Promise<string> | undefined;
 
+/** A user of the standalone server (the host), as TimeTracker sees it. */
 export async function makeUser(attrs: Partial<{ username: string; email: string; password: string; role: 'admin' | 'user'; timezone: string; github_username: string | null; full_name: string | null; is_active: boolean }> = {}): Promise<User> {
   const n = next();
   const username = attrs.username ?? `user${n}`;
   const password_hash = attrs.password ? await hashPassword(attrs.password) : await (cachedHash ??= hashPassword('password123'));
-  return User.create({
+  const created = await StandaloneUser.create({
     username,
     email: attrs.email ?? `${username}@example.test`,
     full_name: attrs.full_name ?? null,
@@ -20,6 +22,7 @@ export async function makeUser(attrs: Partial<{ username: string; email: string;
     github_username: attrs.github_username ?? null,
     is_active: attrs.is_active ?? true,
   });
+  return (await User.findByPk(created.id))!;
 }
 
 export const makeAdmin = (attrs: Parameters<typeof makeUser>[0] = {}) => makeUser({ role: 'admin', ...attrs });

@@ -2,6 +2,7 @@
 // every connector of the server's list (GET /api/integrations) at a glance (with the reason of an Error in plain words). Everything comes from the JSON API with the shared session.
 import React, { useCallback, useEffect, useMemo, useState } from 'react';
 import { Box, H2, H4, Link, Text } from '@adminjs/design-system';
+import { ViewHelpers } from 'adminjs';
 import { apiGet, apiPost, loadConnectors, loadMe, messageOf, type ConnectorListing, type Me } from './connectors/api.js';
 import { ActionButton, healthOf, ResultLine, StatusBadge, type Result, type SyncInfo } from './connectors/ui.js';
 
@@ -9,6 +10,8 @@ type TimerStatus = { active: boolean; entry?: { project_name?: string | null; ta
 type Summary = { hours: number; projects: number };
 
 export const hms = (s: number) => [Math.floor(s / 3600), Math.floor((s % 3600) / 60), s % 60].map((n) => String(n).padStart(2, '0')).join(':');
+/** Panel URLs under the host's rootPath (AdminJS knows it in the browser). */
+const h = new ViewHelpers();
 
 const Panel: React.FC<{ title: string; testId: string; children: React.ReactNode }> = ({ title, testId, children }) => (
   <Box variant="card" data-testid={testId} style={{ borderRadius: 8, flex: '1 1 280px', minWidth: 260 }}>
@@ -63,7 +66,7 @@ const TimerPanel: React.FC<{ onStopped: () => void }> = ({ onStopped }) => {
       ) : (
         <Box>
           <Text mb="sm" data-testid="dashboard-timer-none">No timer running.</Text>
-          <Text variant="sm" color="grey60">Start one from <Link href="/admin/resources/time_entries">Time entries</Link> (“Start again”), with <code>/tt start</code> in Slack or through the API.</Text>
+          <Text variant="sm" color="grey60">Start one from <Link href={h.resourceUrl({ resourceId: 'time_entries' })}>Time entries</Link> (“Start again”), with <code>/tt start</code> in Slack or through the API.</Text>
         </Box>
       )}
       <ResultLine result={result} testId="dashboard-timer-result" />
@@ -119,7 +122,7 @@ const ConnectorHealth: React.FC = () => {
           </Box>
         );
       })}
-      <Text variant="sm" mt="lg"><Link href="/admin/pages/personal-connectors">Manage your connectors →</Link></Text>
+      <Text variant="sm" mt="lg"><Link href={h.pageUrl('personal-connectors')}>Manage your connectors →</Link></Text>
     </Panel>
   );
 };

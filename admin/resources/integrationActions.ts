@@ -8,19 +8,19 @@ import type { Provider } from '../../src/models/integration.js';
 import { NOT_CONFIGURED } from '../../src/integrations/connector.js';
 import { recordedTest } from '../../src/integrations/health.js';
 import type { ConnectorAction, ConnectorDescriptor } from '../../src/integrations/types.js';
-import { adminId, userFor } from '../access.js';
+import { adminId, isAdminUser, userFor } from '../access.js';
 import { connectorFor, depsOf, type AdminContext } from '../context.js';
 
 type Notice = { message: string; type: 'success' | 'error' | 'info' };
 type RecordScrubber = (record: RecordJSON) => Promise<RecordJSON>;
 
 const ownerOrAdmin = (currentAdmin: CurrentAdmin | undefined, userId: unknown) =>
-  currentAdmin?.role === 'admin' || Number(userId) === adminId(currentAdmin);
+  isAdminUser(currentAdmin) || Number(userId) === adminId(currentAdmin);
 
 /** The owner or an admin, and only an admin when the connector lists the action in `adminOnlyActions`. */
 function mayRun(connector: ConnectorDescriptor, action: ConnectorAction, currentAdmin: CurrentAdmin | undefined, userId: unknown): boolean {
   if (!ownerOrAdmin(currentAdmin, userId)) return false;
-  return !connector.adminOnlyActions.includes(action) || currentAdmin?.role === 'admin';
+  return !connector.adminOnlyActions.includes(action) || isAdminUser(currentAdmin);
 }
 
 /** Who may run "Sync now" on a row. */

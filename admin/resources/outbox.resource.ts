@@ -5,16 +5,16 @@
 import { ForbiddenError, type ActionContext, type ActionRequest, type CurrentAdmin, type ResourceWithOptions } from 'adminjs';
 import { Op, type WhereOptions } from 'sequelize';
 import { Integration, OutboxMessage } from '../../src/models/index.js';
-import { adminId, scopedList } from '../access.js';
+import { adminId, isAdminUser, scopedList } from '../access.js';
 
 async function ownMessages(admin?: CurrentAdmin): Promise<WhereOptions> {
-  if (admin?.role === 'admin') return {};
+  if (isAdminUser(admin)) return {};
   const rows = await Integration.findAll({ where: { user_id: adminId(admin) }, attributes: ['id'] });
   return { integration_id: { [Op.in]: rows.map((r) => r.id) } };
 }
 
 async function ownsMessage(context: ActionContext, recordId: number): Promise<boolean> {
-  if (context.currentAdmin?.role === 'admin') return true;
+  if (isAdminUser(context.currentAdmin)) return true;
   const msg = await OutboxMessage.findByPk(recordId, { attributes: ['integration_id'] });
   if (!msg) return false;
   return (await Integration.count({ where: { id: msg.integration_id, user_id: adminId(context.currentAdmin) } })) > 0;

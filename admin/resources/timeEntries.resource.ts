@@ -6,7 +6,7 @@ import { isAppError } from '../../src/errors.js';
 import { Task, TimeEntry } from '../../src/models/index.js';
 import { secondsBetween } from '../../src/services/time.js';
 import { startTimer, stopTimer } from '../../src/services/timer.js';
-import { adminId, canUseProject, ownRows, ownsRecord, scopedList, userFor } from '../access.js';
+import { adminId, canUseProject, isAdminUser, ownRows, ownsRecord, scopedList, userFor } from '../access.js';
 
 type PropertyErrors = Record<string, { message: string }>;
 
@@ -48,9 +48,9 @@ function timeErrors(start: Date | null | 'invalid', end: Date | null | 'invalid'
 async function prepareEntry(request: ActionRequest, context: ActionContext): Promise<ActionRequest> {
   if (request.method !== 'post' || !request.payload) return request;
   const p = { ...request.payload } as Record<string, unknown>;
-  const isAdminUser = context.currentAdmin?.role === 'admin';
-  if (!isAdminUser || !p.user_id) p.user_id = context.record ? context.record.param('user_id') : adminId(context.currentAdmin);
-  if (!isAdminUser && Number(p.user_id) !== adminId(context.currentAdmin)) p.user_id = adminId(context.currentAdmin);
+  const asAdmin = isAdminUser(context.currentAdmin);
+  if (!asAdmin || !p.user_id) p.user_id = context.record ? context.record.param('user_id') : adminId(context.currentAdmin);
+  if (!asAdmin && Number(p.user_id) !== adminId(context.currentAdmin)) p.user_id = adminId(context.currentAdmin);
   const start = instant(p.start_time);
   const end = instant(p.end_time);
   const running = Boolean(context.record && !context.record.param('end_time'));

@@ -8,7 +8,7 @@
 // against the database, 1 vs N+1 integrations, as a named statement like the server runs it.
 import crypto from 'node:crypto';
 import type { Sequelize } from 'sequelize';
-import { CANDIDATES_SQL } from '../../src/integrations/github/candidates.js';
+import { candidatesSql } from '../../src/integrations/github/candidates.js';
 import { preparedQuery } from '../../src/db/preparedQuery.js';
 import type { BenchContext } from '../lib/context.js';
 import { ratio } from '../lib/context.js';
@@ -55,7 +55,7 @@ async function routingReadP50(db: Sequelize, repo: string, samples: number): Pro
   const times: number[] = [];
   for (let i = 0; i < samples + 20; i++) {
     const t0 = process.hrtime.bigint();
-    const rows = await preparedQuery(db, CANDIDATES_SQL, [repo]);
+    const rows = await preparedQuery(db, candidatesSql(db), [repo]);
     if (i >= 20) times.push(Number(process.hrtime.bigint() - t0) / 1e6); // the first 20 warm the plan cache
     if (rows.length !== 1) throw new Error(`routing read for ${repo} returned ${rows.length} rows`);
   }

@@ -1,6 +1,7 @@
-// `npm run db:migrate` (up) and `npm run db:rollback` (down: the last migration, or
-// `down <name>` back to and including that migration, or `down 0` for all of them).
-import { MIGRATIONS, migrateDown, migrateUp } from '../db/migrator.js';
+// `npm run db:migrate` (up: the standalone server's own migrations, then TimeTracker's) and
+// `npm run db:rollback` (down, TimeTracker's: the last one, or `down <name>` back to and including
+// that migration, or `down 0` for all of them; the server's users and sessions stay).
+import { MIGRATIONS, migrateDown, migrateStandalone } from '../db/migrator.js';
 import { runCli } from './run.js';
 
 const USAGE = 'Usage: migrate up | migrate down [<migration name> | 0]';
@@ -8,7 +9,7 @@ const USAGE = 'Usage: migrate up | migrate down [<migration name> | 0]';
 runCli('migrate', async ({ sequelize, args, print }) => {
   const [direction, target] = args;
   if (direction === 'up') {
-    const ran = await migrateUp(sequelize);
+    const ran = await migrateStandalone(sequelize);
     print(ran.length ? `Applied ${ran.length} migration(s):\n${ran.map((n) => `  up    ${n}`).join('\n')}` : 'Database is up to date; nothing to apply.');
     return true;
   }

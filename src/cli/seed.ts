@@ -1,13 +1,15 @@
 // `npm run db:seed`: applies pending migrations, then runs every seeder in seeders/ (idempotent).
 import { SEEDERS } from '../../seeders/index.js';
-import { migrateUp } from '../db/migrator.js';
+import { migrateStandalone } from '../db/migrator.js';
 import { initModels } from '../models/index.js';
+import { StandaloneUser } from '../standalone/user.js';
 import { runCli } from './run.js';
 
 runCli('seed', async ({ config, sequelize, print }) => {
-  const applied = await migrateUp(sequelize);
+  const applied = await migrateStandalone(sequelize);
   if (applied.length) print(`Applied ${applied.length} pending migration(s) first.`);
   initModels(sequelize);
+  StandaloneUser.initModel(sequelize);
   for (const seeder of SEEDERS) {
     const result = await seeder.seed({ demoPassword: config.demoPassword });
     if (result.created.length === 0) {

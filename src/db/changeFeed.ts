@@ -15,13 +15,12 @@
 // reconnect and logging policy; this is about 100 lines over pg's own LISTEN support.
 import pg from 'pg';
 import type { Model, ModelStatic, Sequelize, Transaction } from 'sequelize';
-import { CHANGE_CHANNEL, WATCHED_TABLES } from '../../migrations/0007-change-notify.js';
+import { CHANGE_CHANNEL, watchedTables } from '../../migrations/0007-change-notify.js';
 import { logger } from '../lib/logger.js';
 
 // afterSave is left out: every save already runs afterCreate or afterUpdate.
 const WRITE_HOOKS = ['afterCreate', 'afterUpdate', 'afterDestroy', 'afterUpsert', 'afterBulkCreate', 'afterBulkUpdate', 'afterBulkDestroy'] as const;
 const HOOK_NAME = 'changeFeed';
-const WATCHED = new Set<string>(WATCHED_TABLES);
 
 export interface ChangeFeedOptions {
   retryMinMs?: number;
@@ -157,6 +156,7 @@ type HookOptions = { transaction?: Transaction | null; model?: ModelStatic<Model
 
 /** Bumps `feed` after every Sequelize write to a watched table (after commit inside a transaction). */
 function watchLocalWrites(sequelize: Sequelize, feed: ChangeFeed): void {
+  const WATCHED = new Set(watchedTables(sequelize));
   const onWrite = (model: ModelStatic<Model> | undefined, options: HookOptions) => {
     const table = tableOf(model ?? options?.model);
     if (table !== null && !WATCHED.has(table)) return;

@@ -1,7 +1,12 @@
 // Presenters pick fields explicitly, so a secret or a password hash can never leak by accident.
 import type { Project, Task, TimeEntry, User } from '../models/index.js';
 
-export const presentUser = (u: User) => ({
+type UserFields = Pick<User, 'id' | 'username' | 'email' | 'full_name' | 'role' | 'is_active' | 'timezone' | 'github_username'>;
+
+/** A JSON body's fields (the branded Sequelize attribute types stay inside this module). */
+type Json = Record<string, unknown>;
+
+export const presentUser = (u: UserFields): Json => ({
   id: u.id,
   username: u.username,
   email: u.email,
@@ -13,7 +18,7 @@ export const presentUser = (u: User) => ({
   github_username: u.github_username,
 });
 
-export const presentProject = (p: Project) => ({
+export const presentProject = (p: Project): Json => ({
   id: p.id,
   name: p.name,
   status: p.status,
@@ -21,7 +26,7 @@ export const presentProject = (p: Project) => ({
   created_at: p.created_at,
 });
 
-export const presentTask = (t: Task) => ({
+export const presentTask = (t: Task): Json => ({
   id: t.id,
   project_id: t.project_id,
   name: t.name,
@@ -37,7 +42,7 @@ export const presentTask = (t: Task) => ({
   updated_at: t.updated_at,
 });
 
-export const presentEntry = (e: TimeEntry) => ({
+export const presentEntry = (e: TimeEntry): Json => ({
   id: e.id,
   user_id: e.user_id,
   project_id: e.project_id,

@@ -9,7 +9,7 @@ export {
   findActiveIntegration, findIntegration, getOrCreateIntegration, mergeConfig, NOT_CONFIGURED, notConfigured, publicConfig, readSecret, syncFields,
 } from './connector.js';
 export { healthFields, recordFailure, recordSuccess, resetOnChange } from './health.js';
-export { currentUser } from '../http/middleware/auth.js';
-export { rawBody } from '../http/middleware/body.js';
-export { parseInput } from '../http/middleware/validate.js';
+export { currentUser } from '../web/auth.js';
+export { rawBody } from '../web/body.js';
+export { parseInput } from '../validation/validate.js';
 export { unauthorized, validation } from '../errors.js';

@@ -4,7 +4,7 @@
 // Nothing here ever returns a secret.
 import { Transaction, UniqueConstraintError } from 'sequelize';
 import { isSealed, keyring, SecretDecryptError } from '../lib/secrets.js';
-import { Integration, type User } from '../models/index.js';
+import { db, Integration, type User } from '../models/index.js';
 import type { Provider, StoredConfig } from '../models/integration.js';
 import type { ConnectorIdentity } from './types.js';
 
@@ -40,7 +40,7 @@ export async function getOrCreateIntegration(
     );
   try {
     // Inside a caller's transaction a unique violation would abort it: create under a savepoint.
-    return transaction ? await Integration.sequelize!.transaction({ transaction }, (savepoint) => create(savepoint)) : await create();
+    return transaction ? await db().transaction({ transaction }, (savepoint) => create(savepoint)) : await create();
   } catch (err) {
     if (err instanceof UniqueConstraintError) return (await findIntegration(provider, user.id, transaction))!;
     throw err;
@@ -109,7 +109,7 @@ export function publicConfig(config: StoredConfig, secretKeys: readonly string[]
 }
 
 /** Common fields of every status answer. */
-export function syncFields(row: Integration | null) {
+export function syncFields(row: Integration | null): { id: number | null; last_sync_at: Date | null; last_sync_status: string | null; last_error: string | null } {
   return {
     id: row?.id ?? null,
     last_sync_at: row?.last_sync_at ?? null,

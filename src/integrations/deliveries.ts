@@ -2,7 +2,7 @@
 // recognised and changes nothing. Record inside the same transaction as the work it guards.
 import type { Transaction } from 'sequelize';
 import { QueryTypes } from 'sequelize';
-import { Integration } from '../models/index.js';
+import { db, Integration } from '../models/index.js';
 
 /** True when this delivery is new (and now recorded); false when it was already processed. */
 export async function recordDelivery(
@@ -10,7 +10,7 @@ export async function recordDelivery(
   deliveryId: string,
   opts: { integrationId?: number | null; event?: string | null; transaction?: Transaction } = {},
 ): Promise<boolean> {
-  const rows = await Integration.sequelize!.query<{ id: string }>(
+  const rows = await db().query<{ id: string }>(
     `INSERT INTO webhook_deliveries (provider, delivery_id, integration_id, event)
      VALUES ($1, $2, $3, $4) ON CONFLICT (provider, delivery_id) DO NOTHING RETURNING id`,
     {

@@ -5,7 +5,7 @@
 // "not verified". Nothing here ever returns a secret.
 import { scrubText } from '../lib/logger.js';
 import { isSealed } from '../lib/secrets.js';
-import { Integration } from '../models/index.js';
+import { db, Integration } from '../models/index.js';
 import type { SyncStatus } from '../models/integration.js';
 import { readSecret, secretState } from './connector.js';
 
@@ -95,7 +95,7 @@ export async function recordUse(row: RowRef, opts: { clearsError: boolean; at?: 
   const clears = opts.clearsError && row.last_error != null;
   if (!clears && recent(row.last_success_at, at)) return;
   const set = clears ? 'last_success_at = $2, last_error = NULL, last_error_at = NULL' : 'last_success_at = $2';
-  await Integration.sequelize!.query(`UPDATE integrations SET ${set} WHERE id = $1`, { bind: [row.id, at.toISOString()] });
+  await db().query(`UPDATE integrations SET ${set} WHERE id = $1`, { bind: [row.id, at.toISOString()] });
   // Keep the caller's copy (a cached routing candidate) in step, so the next use does not write again.
   if (!(row instanceof Integration)) Object.assign(row, clears ? successChange(at) : { last_success_at: at });
 }
@@ -117,7 +117,7 @@ export function healthState(row: Partial<HealthColumns> | null, facts: HealthFac
 }
 
 /** The fields every status answer adds: `state`, `last_success_at`, `last_error_at`. */
-export function healthFields(row: Partial<HealthColumns> | null, facts: HealthFacts) {
+export function healthFields(row: Partial<HealthColumns> | null, facts: HealthFacts): { state: ReturnType<typeof healthState>; last_success_at: Date | null; last_error_at: Date | null } {
   return {
     state: healthState(row, facts),
     last_success_at: row?.last_success_at ?? null,

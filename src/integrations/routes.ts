@@ -3,10 +3,10 @@
 // Signature-authenticated receivers (webhooks, Slack events) use their own router without these.
 import Router from '@koa/router';
 import { notFound } from '../errors.js';
-import { currentUser, requireAuth } from '../http/middleware/auth.js';
-import { jsonBody } from '../http/middleware/body.js';
-import { sameOrigin } from '../http/middleware/csrf.js';
-import type { AppContextExtras, AppState } from '../http/types.js';
+import { currentUser, requireAuth } from '../web/auth.js';
+import { jsonBody } from '../web/body.js';
+import { sameOrigin } from '../web/csrf.js';
+import type { AppContextExtras, AppState } from '../web/types.js';
 import type { Integration, User } from '../models/index.js';
 import type { Provider } from '../models/integration.js';
 import { publicListing } from './catalog.js';

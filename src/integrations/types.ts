@@ -4,16 +4,16 @@
 // subscriptions). Every list of connectors elsewhere is derived from these fields.
 import type Router from '@koa/router';
 import type { Sequelize } from 'sequelize';
-import type { Config } from '../config.js';
+import type { CoreConfig } from '../config.js';
 import type { EventBus } from '../events.js';
-import type { AppContextExtras, AppState } from '../http/types.js';
+import type { AppContextExtras, AppState } from '../web/types.js';
 import type { Job } from '../jobs/scheduler.js';
 import type { Integration, User } from '../models/index.js';
 import type { Provider } from '../models/integration.js';
 import type { EntrySource } from '../models/timeEntry.js';
 
 export interface ConnectorDeps {
-  config: Readonly<Config>;
+  config: Readonly<CoreConfig>;
   sequelize: Sequelize;
 }
 

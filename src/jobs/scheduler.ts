@@ -152,7 +152,6 @@ export function coreJobs(sequelize: Sequelize): Job[] {
       rule: '17 * * * *',
       async run() {
         await sequelize.query(`
-          DELETE FROM sessions WHERE expires_at <= now();
           DELETE FROM rate_limits WHERE reset_at <= now();
           DELETE FROM oauth_states WHERE expires_at <= now() - interval '1 day';
           DELETE FROM job_runs WHERE tick_at < now() - interval '7 days';

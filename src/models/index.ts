@@ -1,5 +1,7 @@
-// Wires every model to one Sequelize instance and declares the associations once.
+// Wires every model to one Sequelize instance and declares the associations once. The User model
+// maps the host's user table (src/db/hostUsers.ts), so set the mapping before calling this.
 import type { Sequelize } from 'sequelize';
+import { hostUsers, type HostUserColumns } from '../db/hostUsers.js';
 import { Integration } from './integration.js';
 import { OutboxMessage } from './outboxMessage.js';
 import { Project, ProjectMember } from './project.js';
@@ -7,10 +9,10 @@ import { Task } from './task.js';
 import { TimeEntry } from './timeEntry.js';
 import { User } from './user.js';
 
-let initialised: Sequelize | undefined;
+let initialised: { sequelize: Sequelize; users: Readonly<HostUserColumns> } | undefined;
 
 export function initModels(sequelize: Sequelize): void {
-  if (initialised === sequelize) return;
+  if (initialised?.sequelize === sequelize && initialised.users === hostUsers(sequelize)) return;
   User.initModel(sequelize);
   Project.initModel(sequelize);
   ProjectMember.initModel(sequelize);
@@ -27,7 +29,13 @@ export function initModels(sequelize: Sequelize): void {
   TimeEntry.belongsTo(User, { foreignKey: 'user_id', as: 'user' });
   Integration.belongsTo(User, { foreignKey: 'user_id', as: 'user' });
   OutboxMessage.belongsTo(Integration, { foreignKey: 'integration_id', as: 'integration' });
-  initialised = sequelize;
+  initialised = { sequelize, users: hostUsers(sequelize) };
+}
+
+/** The Sequelize instance the models were wired to (services use it for transactions and raw SQL). */
+export function db(): Sequelize {
+  if (!initialised) throw new Error('TimeTracker models are not initialised: call createTimeTrackerPlugin() (or initModels) first');
+  return initialised.sequelize;
 }
 
 export { Integration, OutboxMessage, Project, ProjectMember, Task, TimeEntry, User };

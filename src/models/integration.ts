@@ -1,4 +1,5 @@
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
+import { OWN_TABLE } from './ownTable.js';
 
 /**
  * A connector's provider key, e.g. "github_connector". Which keys exist is the connector registry's
@@ -45,7 +46,7 @@ export class Integration extends Model<InferAttributes<Integration>, InferCreati
         created_at: DataTypes.DATE,
         updated_at: DataTypes.DATE,
       },
-      { sequelize, tableName: 'integrations', modelName: 'Integration' },
+      { sequelize, tableName: 'integrations', modelName: 'Integration', ...OWN_TABLE },
     );
   }
 }

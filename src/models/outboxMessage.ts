@@ -1,4 +1,5 @@
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
+import { OWN_TABLE } from './ownTable.js';
 
 export type OutboxStatus = 'pending' | 'sent' | 'failed';
 
@@ -39,7 +40,7 @@ export class OutboxMessage extends Model<InferAttributes<OutboxMessage>, InferCr
         created_at: DataTypes.DATE,
         updated_at: DataTypes.DATE,
       },
-      { sequelize, tableName: 'outbox_messages', modelName: 'OutboxMessage' },
+      { sequelize, tableName: 'outbox_messages', modelName: 'OutboxMessage', ...OWN_TABLE },
     );
   }
 }

@@ -1,4 +1,5 @@
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
+import { OWN_TABLE } from './ownTable.js';
 
 export type ProjectStatus = 'active' | 'inactive' | 'archived';
 
@@ -20,7 +21,7 @@ export class Project extends Model<InferAttributes<Project>, InferCreationAttrib
         created_at: DataTypes.DATE,
         updated_at: DataTypes.DATE,
       },
-      { sequelize, tableName: 'projects', modelName: 'Project' },
+      { sequelize, tableName: 'projects', modelName: 'Project', ...OWN_TABLE },
     );
   }
 }
@@ -41,7 +42,7 @@ export class ProjectMember extends Model<InferAttributes<ProjectMember>, InferCr
         created_at: DataTypes.DATE,
         updated_at: DataTypes.DATE,
       },
-      { sequelize, tableName: 'project_members', modelName: 'ProjectMember' },
+      { sequelize, tableName: 'project_members', modelName: 'ProjectMember', ...OWN_TABLE },
     );
   }
 }

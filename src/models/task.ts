@@ -1,4 +1,5 @@
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
+import { OWN_TABLE } from './ownTable.js';
 
 export type TaskStatus = 'todo' | 'in_progress' | 'review' | 'done' | 'cancelled';
 export type TaskPriority = 'low' | 'medium' | 'high' | 'urgent';
@@ -35,7 +36,7 @@ export class Task extends Model<InferAttributes<Task>, InferCreationAttributes<T
         created_at: DataTypes.DATE,
         updated_at: DataTypes.DATE,
       },
-      { sequelize, tableName: 'tasks', modelName: 'Task' },
+      { sequelize, tableName: 'tasks', modelName: 'Task', ...OWN_TABLE },
     );
   }
 }

@@ -1,4 +1,5 @@
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
+import { OWN_TABLE } from './ownTable.js';
 
 /**
  * Where an entry came from: the host's "manual", "timer" or "api", or a connector's own source
@@ -39,7 +40,7 @@ export class TimeEntry extends Model<InferAttributes<TimeEntry>, InferCreationAt
         created_at: DataTypes.DATE,
         updated_at: DataTypes.DATE,
       },
-      { sequelize, tableName: 'time_entries', modelName: 'TimeEntry' },
+      { sequelize, tableName: 'time_entries', modelName: 'TimeEntry', ...OWN_TABLE },
     );
   }
 }

@@ -2,7 +2,7 @@
 // day's bounds are computed by PostgreSQL in the user's IANA time zone).
 import { QueryTypes } from 'sequelize';
 import type { User } from '../models/index.js';
-import { TimeEntry } from '../models/index.js';
+import { db, TimeEntry } from '../models/index.js';
 
 export interface DaySummary {
   hours: number;
@@ -11,7 +11,7 @@ export interface DaySummary {
 }
 
 export async function todaySummary(user: Pick<User, 'id' | 'timezone'>, now: Date = new Date()): Promise<DaySummary> {
-  const rows = await TimeEntry.sequelize!.query<{ secs: string | null; projects: string }>(
+  const rows = await db().query<{ secs: string | null; projects: string }>(
     `SELECT COALESCE(SUM(duration_seconds), 0) AS secs, COUNT(DISTINCT project_id) AS projects
        FROM time_entries
       WHERE user_id = $1

@@ -4,7 +4,7 @@
 import { UniqueConstraintError } from 'sequelize';
 import { AppError, notFound } from '../errors.js';
 import { events } from '../events.js';
-import { Project, Task, TimeEntry, type User } from '../models/index.js';
+import { db, Project, Task, TimeEntry, type User } from '../models/index.js';
 import type { EntrySource } from '../models/timeEntry.js';
 import { requireAllowedProject, requireTaskOfProject } from './access.js';
 import { secondsBetween } from './time.js';
@@ -58,7 +58,7 @@ export async function startTimer(user: User, input: StartInput, now: Date = new 
 }
 
 export async function stopTimer(user: User, now: Date = new Date()): Promise<TimeEntry> {
-  const sequelize = TimeEntry.sequelize!;
+  const sequelize = db();
   // One statement decides who stops the timer, so two concurrent stops emit one event.
   const [rows] = (await sequelize.query(
     `UPDATE time_entries

@@ -3,6 +3,7 @@
 import { expect } from 'chai';
 import { keyring } from '../../src/lib/secrets.js';
 import { Integration, OutboxMessage, User } from '../../src/models/index.js';
+import { StandaloneUser } from '../../src/standalone/user.js';
 import { makeAdmin, makeEntry, makeProject, makeUser } from '../factories.js';
 import { QueryTypes } from 'sequelize';
 import { testDb } from '../support/db.js';
@@ -133,7 +134,7 @@ describe('AdminJS panel (/admin)', () => {
     const c = srv.client();
     await formLogin(c, admin.email);
     expect((await c.get('/admin/api/resources/users/actions/list')).status).to.equal(200);
-    await User.update({ role: 'user' }, { where: { id: admin.id } });
+    await StandaloneUser.update({ role: 'user' }, { where: { id: admin.id } });
     const res = await c.get('/admin/api/resources/users/actions/list');
     expect(res.body.records).to.deep.equal([]);
     expect(res.body.record.baseError.type).to.equal('ForbiddenError');

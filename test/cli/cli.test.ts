@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { QueryTypes } from 'sequelize';
-import { MIGRATIONS } from '../../src/db/migrator.js';
+import { MIGRATIONS, STANDALONE_MIGRATIONS } from '../../src/db/migrator.js';
 import { generateKey, Keyring } from '../../src/lib/secrets.js';
 import { runTsx } from '../support/child.js';
 import { createFreshDb, type FreshDb } from '../support/freshDb.js';
@@ -26,15 +26,18 @@ describe('command-line tools', function () {
     it('applies, reports up to date, rolls back one, and all with 0', async () => {
       const up = await cli('migrate.ts', ['up'], env);
       expect(up.code, up.stderr).to.equal(0);
-      expect(up.stdout).to.include(`Applied ${MIGRATIONS.length} migration(s)`).and.include('up    0001-host-schema');
+      expect(up.stdout).to.include(`Applied ${STANDALONE_MIGRATIONS.length + MIGRATIONS.length} migration(s)`).and.include('up    standalone-0001-users-and-sessions').and.include('up    0001-host-schema');
       expect((await cli('migrate.ts', ['up'], env)).stdout).to.include('up to date');
       const down = await cli('migrate.ts', ['down'], env);
       expect(down.code).to.equal(0);
       expect(down.stdout).to.include(`down  ${MIGRATIONS[MIGRATIONS.length - 1].name}`).and.include('Reverted 1 migration(s)');
       const all = await cli('migrate.ts', ['down', '0'], env);
       expect(all.stdout).to.include(`Reverted ${MIGRATIONS.length - 1} migration(s)`).and.include('down  0001-host-schema');
-      const left = await db.sequelize.query("SELECT 1 FROM pg_tables WHERE schemaname = 'public' AND tablename = 'users'", { type: QueryTypes.SELECT });
-      expect(left).to.have.length(0);
+      // TimeTracker's tables and its columns on `users` are gone; the server's own accounts stay.
+      const left = await db.sequelize.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename IN ('users', 'time_entries', 'integrations')", { type: QueryTypes.SELECT });
+      expect(left).to.deep.equal([{ tablename: 'users' }]);
+      const columns = Object.keys(await db.sequelize.getQueryInterface().describeTable('users'));
+      expect(columns).to.not.include('timezone').and.not.include('github_username');
     });
 
     it('exits 1 with a message for an unknown migration, a bad command or a bad configuration', async () => {
@@ -120,7 +123,7 @@ describe('command-line tools', function () {
     it('migrates in DATA_DIR and stops the embedded PostgreSQL before exiting', async () => {
       const run = await cli('migrate.ts', ['up'], { DATA_DIR: dataDir });
       expect(run.code, run.stderr).to.equal(0);
-      expect(run.stdout).to.include(`Applied ${MIGRATIONS.length} migration(s)`);
+      expect(run.stdout).to.include(`Applied ${STANDALONE_MIGRATIONS.length + MIGRATIONS.length} migration(s)`);
       const pgdata = path.join(dataDir, 'postgres', 'pg');
       expect(fs.existsSync(path.join(pgdata, 'PG_VERSION'))).to.equal(true);
       expect(fs.existsSync(path.join(pgdata, 'postmaster.pid'))).to.equal(false);

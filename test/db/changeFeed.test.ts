@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { ChangeFeed, changeFeedFor } from '../../src/db/changeFeed.js';
 import { Integration, Project, ProjectMember, User } from '../../src/models/index.js';
+import { StandaloneUser } from '../../src/standalone/user.js';
 import { makeProject, makeUser } from '../factories.js';
 import { testDb } from '../support/db.js';
 
@@ -101,7 +102,7 @@ describe('changeFeedFor(sequelize): writes through this process are seen at once
       ['bulk update', () => Project.update({ name: 'Renamed' }, { where: { id: project.id } })],
       ['create', () => ProjectMember.create({ project_id: project.id, user_id: user.id })],
       ['bulk destroy', () => ProjectMember.destroy({ where: { project_id: project.id } })],
-      ['bulk create', () => User.bulkCreate([{ username: 'bulk', email: 'bulk@example.com', password_hash: 'x' }])],
+      ['bulk create', () => StandaloneUser.bulkCreate([{ username: 'bulk', email: 'bulk@example.com', password_hash: 'x' }])],
     ];
     for (const [what, write] of writes) {
       const v = feed.current();

@@ -3,7 +3,8 @@ import type { Sequelize } from 'sequelize';
 import { QueryTypes } from 'sequelize';
 import * as addIntegrationColumns from '../../migrations/0002-add-integration-columns.js';
 import * as hostSchema from '../../migrations/0001-host-schema.js';
-import { createMigrator, MIGRATIONS, migrateDown, migrateUp } from '../../src/db/migrator.js';
+import { setHostUsers } from '../../src/db/hostUsers.js';
+import { createMigrator, MIGRATIONS, migrateDown, migrateUp, STANDALONE_MIGRATIONS } from '../../src/db/migrator.js';
 import { createFreshDb, type FreshDb } from '../support/freshDb.js';
 
 const ALL = MIGRATIONS.map((m) => m.name);
@@ -42,6 +43,8 @@ describe('migrations (umzug on a fresh database)', () => {
   let db: FreshDb;
   beforeEach(async () => {
     db = await createFreshDb();
+    // The host's own tables come first (here the standalone server's users and sessions).
+    expect(await migrateUp(db.sequelize, 'standalone')).to.deep.equal(STANDALONE_MIGRATIONS.map((m) => m.name));
   });
   afterEach(async () => {
     await db.drop();
@@ -53,7 +56,7 @@ describe('migrations (umzug on a fresh database)', () => {
     expect(await tables(db.sequelize)).to.include.members(['users', 'projects', 'project_members', 'tasks', 'time_entries', 'integrations', 'sessions', 'oauth_states', 'outbox_messages']);
 
     expect(await migrateDown(db.sequelize, { to: 0 })).to.deep.equal([...ALL].reverse());
-    expect(await tables(db.sequelize)).to.deep.equal(['schema_migrations']);
+    expect(await tables(db.sequelize)).to.deep.equal(['schema_migrations', 'sessions', 'timetracker_migrations', 'users']);
     expect(await createMigrator(db.sequelize).executed()).to.have.length(0);
 
     expect(await migrateUp(db.sequelize)).to.deep.equal(ALL);
@@ -88,6 +91,40 @@ describe('migrations (umzug on a fresh database)', () => {
     } finally {
       await other.close();
     }
+  });
+
+  it('a database from before the split: the log in schema_migrations moves to timetracker_migrations, nothing re-runs', async () => {
+    await migrateUp(db.sequelize);
+    await db.sequelize.query(`
+      INSERT INTO schema_migrations (name) SELECT name FROM timetracker_migrations;
+      DROP TABLE timetracker_migrations;
+      DELETE FROM schema_migrations WHERE name LIKE 'standalone-%';
+    `);
+    const before = await schemaSnapshot(db.sequelize);
+    expect(await migrateUp(db.sequelize, 'standalone')).to.deep.equal(STANDALONE_MIGRATIONS.map((m) => m.name));
+    expect(await migrateUp(db.sequelize)).to.deep.equal([]);
+    expect((await createMigrator(db.sequelize).executed()).map((m) => m.name)).to.deep.equal(ALL);
+    expect((await createMigrator(db.sequelize, 'standalone').executed()).map((m) => m.name)).to.deep.equal(STANDALONE_MIGRATIONS.map((m) => m.name));
+    const withoutLog = (lines: string[]) => lines.filter((l) => !l.includes('timetracker_migrations'));
+    expect(withoutLog(await schemaSnapshot(db.sequelize))).to.deep.equal(withoutLog(before));
+  });
+
+  it('another host\'s user table: foreign keys, the two columns and the change trigger go to that table', async () => {
+    await db.sequelize.query('CREATE TABLE accounts (account_id SERIAL PRIMARY KEY, mail TEXT NOT NULL, display TEXT, admin BOOLEAN NOT NULL DEFAULT false)');
+    setHostUsers(db.sequelize, { table: 'accounts', key: 'account_id', email: 'mail', name: 'display', isAdmin: 'admin' });
+    expect(await migrateUp(db.sequelize)).to.deep.equal(ALL);
+    const columns = await db.sequelize.getQueryInterface().describeTable('accounts');
+    expect(columns).to.have.property('timezone');
+    expect(columns).to.have.property('github_username');
+    const fks = await db.sequelize.query<{ t: string }>(
+      `SELECT DISTINCT conrelid::regclass::text AS t FROM pg_constraint WHERE contype = 'f' AND confrelid = 'accounts'::regclass ORDER BY 1`,
+      { type: QueryTypes.SELECT },
+    );
+    expect(fks.map((r) => r.t)).to.include.members(['integrations', 'project_members', 'time_entries', 'tasks']);
+    const triggers = await db.sequelize.query("SELECT 1 FROM pg_trigger WHERE tgname = 'tt_notify_change' AND tgrelid = 'accounts'::regclass", { type: QueryTypes.SELECT });
+    expect(triggers).to.have.length(1);
+    expect(await migrateDown(db.sequelize, { to: 0 })).to.deep.equal([...ALL].reverse());
+    expect(Object.keys(await db.sequelize.getQueryInterface().describeTable('accounts')).sort()).to.deep.equal(['account_id', 'admin', 'display', 'mail']);
   });
 
   describe('0002-add-integration-columns', () => {

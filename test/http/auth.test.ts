@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { TimeEntry, User } from '../../src/models/index.js';
+import { StandaloneUser } from '../../src/standalone/user.js';
 import { makeAdmin, makeProject, makeUser } from '../factories.js';
 import { startTestServer, type TestServer, useTestServer } from '../support/server.js';
 import { refused } from '../support/validation.js';
@@ -131,7 +132,7 @@ describe('authentication and authorization (HTTP)', () => {
       const admin = await makeAdmin();
       const c = srv.client();
       await c.login(admin.email);
-      await User.update({ role: 'user' }, { where: { id: admin.id } });
+      await StandaloneUser.update({ role: 'user' }, { where: { id: admin.id } });
       const res = await c.post('/api/users', { username: 'x1', email: 'x1@example.test', password: 'password123' });
       expect(res.status).to.equal(403);
     });

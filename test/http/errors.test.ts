@@ -4,7 +4,7 @@ import Router from '@koa/router';
 import { expect } from 'chai';
 import { freePort } from '../../src/db/embedded.js';
 import { createSequelize } from '../../src/db/sequelize.js';
-import type { AppContextExtras, AppState } from '../../src/http/types.js';
+import type { AppContextExtras, AppState } from '../../src/web/types.js';
 import { githubConnector } from '../../src/integrations/github/index.js';
 import type { ConnectorDescriptor } from '../../src/integrations/types.js';
 import { configureLogger } from '../../src/lib/logger.js';
@@ -12,7 +12,7 @@ import { User } from '../../src/models/index.js';
 import { testDb } from '../support/db.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { ConnectionError, DatabaseError } from 'sequelize';
-import { isDatabaseDown } from '../../src/http/middleware/errorHandler.js';
+import { isDatabaseDown } from '../../src/web/errorHandler.js';
 
 describe('error handling', () => {
   let srv: TestServer;

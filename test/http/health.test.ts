@@ -12,7 +12,7 @@ import { TEST_SESSION_SECRET, useTestServer } from '../support/server.js';
 /** createApp() on its own database handle, served on a loopback port for the duration of `fn`. */
 async function withApp(opts: { sequelize: Sequelize; isShuttingDown?: () => boolean }, fn: (base: string) => Promise<void>): Promise<void> {
   const config = loadConfig({ NODE_ENV: 'test', JOBS_ENABLED: 'false' });
-  const { app } = await createApp({ config, sessionSecret: TEST_SESSION_SECRET, connectors: [], ...opts });
+  const { app } = await createApp({ config, sessionSecret: TEST_SESSION_SECRET, encryptionKeys: [(await testDb()).encryptionKey], connectors: [], ...opts });
   const server = http.createServer(app.callback());
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   try {

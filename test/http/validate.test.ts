@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { z } from 'zod';
 import { AppError } from '../../src/errors.js';
-import { checkInput, parseInput } from '../../src/http/middleware/validate.js';
+import { checkInput, parseInput } from '../../src/validation/validate.js';
 import { TimeEntry } from '../../src/models/index.js';
 import { makeProject, makeUser } from '../factories.js';
 import { loginAs, useTestServer } from '../support/server.js';

@@ -13,7 +13,7 @@ import {
   secretState,
 } from '../../src/integrations/connector.js';
 import { connectors } from '../../src/integrations/index.js';
-import { formBool } from '../../src/http/schemas.js';
+import { formBool } from '../../src/validation/schemas.js';
 import { generateKey, Keyring } from '../../src/lib/secrets.js';
 import { Integration } from '../../src/models/index.js';
 import { makeUser } from '../factories.js';

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { QueryTypes } from 'sequelize';
 import { coreJobs, didNothing, Scheduler, type Job } from '../../src/jobs/scheduler.js';
+import { sessionCleanupJob } from '../../src/standalone/sessionStore.js';
 import { testDb } from '../support/db.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -184,7 +185,7 @@ describe('jobs/scheduler', () => {
     expect(await s.runTick('every-second')).to.equal('stopped');
   });
 
-  it('the housekeeping job deletes expired sessions and rate-limit rows', async () => {
+  it('the housekeeping job deletes expired rate-limit rows; the standalone server\'s job deletes expired sessions', async () => {
     const { sequelize } = await testDb();
     await sequelize.query(`
       INSERT INTO sessions (sid, data, expires_at) VALUES ('old', '{}', now() - interval '1 minute'), ('new', '{}', now() + interval '1 day');
@@ -194,7 +195,10 @@ describe('jobs/scheduler', () => {
     const s = new Scheduler(sequelize, { instance: 'hk' });
     schedulers.push(s);
     s.register(job);
+    s.register(sessionCleanupJob(sequelize));
     expect(await s.runTick(job.name)).to.equal('ran');
+    expect(await sequelize.query('SELECT 1 FROM sessions', { type: QueryTypes.SELECT })).to.have.length(2);
+    expect(await s.runTick('session_cleanup')).to.equal('ran');
     const sessions = await sequelize.query<{ sid: string }>('SELECT sid FROM sessions', { type: QueryTypes.SELECT });
     expect(sessions.map((r) => r.sid)).to.deep.equal(['new']);
     expect(await sequelize.query('SELECT 1 FROM rate_limits', { type: QueryTypes.SELECT })).to.have.length(0);

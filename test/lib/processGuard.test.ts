@@ -6,7 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import pino from 'pino';
-import { errorHandler } from '../../src/http/middleware/errorHandler.js';
+import { errorHandler } from '../../src/web/errorHandler.js';
 import { handleEscapedError, type GuardOptions } from '../../src/lib/processGuard.js';
 
 function guard() {

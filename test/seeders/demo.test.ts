@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { DEMO_EMAIL, DEMO_PROJECT, DEMO_TASKS, seed } from '../../seeders/0001-demo.js';
-import { Project, ProjectMember, Task, User } from '../../src/models/index.js';
+import { Project, ProjectMember, Task } from '../../src/models/index.js';
+import { StandaloneUser as User } from '../../src/standalone/user.js';
 import { makeAdmin } from '../factories.js';
 import { startTestServer } from '../support/server.js';
 

@@ -2,9 +2,9 @@ import { expect } from 'chai';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { User } from '../../src/models/index.js';
+import { StandaloneUser as User } from '../../src/standalone/user.js';
 import { verifyPassword } from '../../src/services/passwords.js';
-import { createUser, ensureAdmin } from '../../src/services/users.js';
+import { createUser, ensureAdmin } from '../../src/standalone/accounts.js';
 import { makeAdmin, makeUser } from '../factories.js';
 
 describe('services/users', () => {

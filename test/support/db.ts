@@ -6,11 +6,12 @@ import { removeTempDir, tempDir } from '../../bench/lib/tempDirs.js';
 import { loadConfig } from '../../src/config.js';
 import { stopChangeFeed } from '../../src/db/changeFeed.js';
 import { startEmbedded, type EmbeddedDatabase } from '../../src/db/embedded.js';
-import { migrateUp } from '../../src/db/migrator.js';
+import { migrateStandalone } from '../../src/db/migrator.js';
 import { createSequelize } from '../../src/db/sequelize.js';
 import { configureLogger } from '../../src/lib/logger.js';
 import { generateKey, Keyring, setKeyring } from '../../src/lib/secrets.js';
 import { initModels } from '../../src/models/index.js';
+import { StandaloneUser } from '../../src/standalone/user.js';
 
 export interface TestDb {
   url: string;
@@ -19,6 +20,8 @@ export interface TestDb {
   /** The throwaway cluster's temporary directory. */
   dir: string | null;
   keyring: Keyring;
+  /** The base64 key behind `keyring` (what createApp() takes). */
+  encryptionKey: string;
 }
 
 let current: TestDb | undefined;
@@ -42,14 +45,16 @@ export async function testDb(): Promise<TestDb> {
   }
   const sequelize = createSequelize(url, { poolMax: 30 });
   initModels(sequelize);
-  await migrateUp(sequelize);
-  const keyring = new Keyring(generateKey());
+  StandaloneUser.initModel(sequelize);
+  await migrateStandalone(sequelize);
+  const encryptionKey = generateKey();
+  const keyring = new Keyring(encryptionKey);
   setKeyring(keyring);
-  current = { url, sequelize, embedded, dir, keyring };
+  current = { url, sequelize, embedded, dir, keyring, encryptionKey };
   return current;
 }
 
-const KEEP = new Set(['schema_migrations']);
+const KEEP = new Set(['schema_migrations', 'timetracker_migrations']);
 
 /** Empties every table (except the migration log) and restarts ids. */
 export async function resetDb(): Promise<void> {

@@ -20,7 +20,7 @@ export interface TestServer {
 
 /** Starts the app. `env` overrides environment variables (e.g. GOOGLE_CLIENT_ID). */
 export async function startTestServer(opts: { env?: Record<string, string>; connectors?: readonly ConnectorDescriptor[] } = {}): Promise<TestServer> {
-  const { sequelize } = await testDb();
+  const { sequelize, encryptionKey } = await testDb();
   const server = http.createServer();
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const port = (server.address() as AddressInfo).port;
@@ -28,7 +28,7 @@ export async function startTestServer(opts: { env?: Record<string, string>; conn
   const connectors = opts.connectors ?? allConnectors;
   events.clear();
   for (const c of connectors) c.subscribe?.(events, { config, sequelize });
-  const { app } = await createApp({ config, sequelize, sessionSecret: TEST_SESSION_SECRET, connectors });
+  const { app } = await createApp({ config, sequelize, sessionSecret: TEST_SESSION_SECRET, encryptionKeys: [encryptionKey], connectors });
   server.on('request', app.callback());
   const url = `http://127.0.0.1:${port}`;
   return {

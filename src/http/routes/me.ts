@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { currentUser } from '../middleware/auth.js';
-import { parseInput } from '../middleware/validate.js';
+import { currentUser } from '../../web/auth.js';
+import { parseInput } from '../../validation/validate.js';
 import { presentUser } from '../presenters.js';
-import { githubUsername, timezone } from '../schemas.js';
-import type { AppRouter } from '../types.js';
+import { githubUsername, timezone } from '../../validation/schemas.js';
+import type { AppRouter } from '../../web/types.js';
 
 const patchSchema = z
   .object({
@@ -14,7 +14,8 @@ const patchSchema = z
   .strict();
 
 export function registerMeRoutes(router: AppRouter): void {
-  router.get('/me', async (ctx) => {
+  // Who is logged in (also under /auth/me, where clients of the standalone server look for it).
+  router.get(['/me', '/auth/me'], async (ctx) => {
     ctx.body = { ok: true, user: presentUser(currentUser(ctx)) };
   });
 

@@ -1,13 +1,13 @@
 import { UniqueConstraintError } from 'sequelize';
 import { z } from 'zod';
 import { notFound, validation } from '../../errors.js';
-import { Project, ProjectMember, User } from '../../models/index.js';
+import { db, Project, ProjectMember, User } from '../../models/index.js';
 import { listAllowedProjects } from '../../services/access.js';
-import { currentUser, requireAdmin } from '../middleware/auth.js';
-import { parseInput } from '../middleware/validate.js';
+import { currentUser, requireAdmin } from '../../web/auth.js';
+import { parseInput } from '../../validation/validate.js';
 import { presentProject } from '../presenters.js';
-import { formBool, id } from '../schemas.js';
-import type { AppRouter } from '../types.js';
+import { formBool, id } from '../../validation/schemas.js';
+import type { AppRouter } from '../../web/types.js';
 
 const createSchema = z.object({
   name: z.string().trim().min(1, 'is required').max(200, 'must be at most 200 characters'),
@@ -30,7 +30,7 @@ export function registerProjectRoutes(router: AppRouter): void {
     if (memberIds.length && (await User.count({ where: { id: memberIds } })) !== memberIds.length) {
       throw validation('member_ids', 'contains an unknown user id');
     }
-    const project = await Project.sequelize!.transaction(async (transaction) => {
+    const project = await db().transaction(async (transaction) => {
       const p = await Project.create({ name: body.name, status: body.status, billable: body.billable }, { transaction });
       if (memberIds.length) {
         await ProjectMember.bulkCreate(memberIds.map((user_id) => ({ project_id: p.id, user_id })), { transaction });

@@ -2,11 +2,11 @@ import { Op } from 'sequelize';
 import { z } from 'zod';
 import { Task } from '../../models/index.js';
 import { allowedProjectIds, requireAllowedProject } from '../../services/access.js';
-import { currentUser } from '../middleware/auth.js';
-import { parseInput } from '../middleware/validate.js';
+import { currentUser } from '../../web/auth.js';
+import { parseInput } from '../../validation/validate.js';
 import { presentTask } from '../presenters.js';
-import { id } from '../schemas.js';
-import type { AppRouter } from '../types.js';
+import { id } from '../../validation/schemas.js';
+import type { AppRouter } from '../../web/types.js';
 
 const querySchema = z.object({
   project_id: id.optional(),

@@ -5,11 +5,11 @@ import { forbidden, notFound, validation } from '../../errors.js';
 import { TimeEntry, type User } from '../../models/index.js';
 import { requireAllowedProject, requireTaskOfProject } from '../../services/access.js';
 import { secondsBetween } from '../../services/time.js';
-import { currentUser } from '../middleware/auth.js';
-import { parseInput } from '../middleware/validate.js';
+import { currentUser } from '../../web/auth.js';
+import { parseInput } from '../../validation/validate.js';
 import { presentEntry } from '../presenters.js';
-import { formBool, id, isoInstant, optionalId } from '../schemas.js';
-import type { AppRouter } from '../types.js';
+import { formBool, id, isoInstant, optionalId } from '../../validation/schemas.js';
+import type { AppRouter } from '../../web/types.js';
 
 const notes = z.union([z.string().max(5000, 'must be at most 5000 characters'), z.null()]).optional();
 const createSchema = z.object({

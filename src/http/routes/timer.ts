@@ -2,11 +2,11 @@ import { z } from 'zod';
 import { Project, Task } from '../../models/index.js';
 import { todaySummary } from '../../services/summary.js';
 import { activeEntry, runningSeconds, startTimer, stopTimer } from '../../services/timer.js';
-import { currentUser } from '../middleware/auth.js';
-import { parseInput } from '../middleware/validate.js';
+import { currentUser } from '../../web/auth.js';
+import { parseInput } from '../../validation/validate.js';
 import { presentEntry } from '../presenters.js';
-import { id, optionalId } from '../schemas.js';
-import type { AppRouter } from '../types.js';
+import { id, optionalId } from '../../validation/schemas.js';
+import type { AppRouter } from '../../web/types.js';
 
 const startSchema = z.object({
   project_id: id,

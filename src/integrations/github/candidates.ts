@@ -6,7 +6,9 @@
 // makes one round trip to PostgreSQL instead of two. The webhook re-reads without the cache
 // whenever a cached answer did not verify or no longer matches the database (webhook.ts).
 import { changeFeedFor, type ChangeFeed } from '../../db/changeFeed.js';
-import { Integration } from '../../models/index.js';
+import type { Sequelize } from 'sequelize';
+import { usersSql } from '../../db/hostUsers.js';
+import { db } from '../../models/index.js';
 import type { StoredConfig } from '../../models/integration.js';
 import type { ProjectStatus } from '../../models/project.js';
 import { preparedQuery } from '../../db/preparedQuery.js';
@@ -35,21 +37,25 @@ export interface Candidate {
 // 0.05 ms on the expression index). Owners must be active (an inactive owner's integration is no
 // candidate: 401). The project id is cast only when it is a plain integer, so a malformed config
 // cannot fail the statement.
-export const CANDIDATES_SQL = `
+/** The statement for the host's user table (src/db/hostUsers.ts); its text is stable per database, so it stays prepared. */
+export const candidatesSql = (sequelize: Sequelize): string => {
+  const u = usersSql(sequelize);
+  return `
   WITH repo AS MATERIALIZED (
     SELECT id, user_id, config, last_success_at FROM integrations
      WHERE provider = 'github_connector' AND is_active
        AND lower((config->>'repo_owner') || '/' || (config->>'repo_name')) = lower($1))
   SELECT i.id, i.user_id, i.config, i.last_success_at, u.github_username,
          p.name AS project_name, p.status AS project_status,
-         (u.role = 'admin' OR EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = p.id AND m.user_id = u.id))
+         (${u.isAdmin} OR EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = p.id AND m.user_id = ${u.id}))
            AS project_allowed
     FROM repo i
-    JOIN users u ON u.id = i.user_id AND u.is_active
+    JOIN ${u.from} ON ${u.id} = i.user_id AND ${u.isActive}
     LEFT JOIN projects p ON p.id = CASE WHEN i.config->>'default_project_id' ~ '^[0-9]{1,9}$'
                                         THEN (i.config->>'default_project_id')::int END
    ORDER BY i.id
    LIMIT ${MAX_CANDIDATES}`;
+};
 
 /** Repositories whose candidates are kept; past that, the oldest entry is dropped. */
 export const CACHE_LIMIT = 5_000;
@@ -70,12 +76,15 @@ export interface Candidates {
  */
 export type RoutingRead = 'cached' | 'refresh' | 'uncached';
 
-const read = (fullName: string) => preparedQuery<Candidate>(Integration.sequelize!, CANDIDATES_SQL, [fullName]);
+const read = (fullName: string) => {
+  const sequelize = db();
+  return preparedQuery<Candidate>(sequelize, candidatesSql(sequelize), [fullName]);
+};
 
 /** Active integrations (of active users) fed by this repository, with owner and default project facts. */
 export async function findCandidates(fullName: string, mode: RoutingRead = 'cached'): Promise<Candidates> {
   if (mode === 'uncached') return { rows: await read(fullName), cached: false };
-  const feed = changeFeedFor(Integration.sequelize!);
+  const feed = changeFeedFor(db());
   const key = fullName.toLowerCase();
   const hit = cache.get(key);
   if (mode === 'cached' && hit?.feed === feed && feed.isCurrent(hit.version) && Date.now() - hit.at < CACHE_MAX_AGE_MS) {

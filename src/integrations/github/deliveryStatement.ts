@@ -12,7 +12,7 @@
 // the effects of the previous ones.
 import { QueryTypes, type Transaction } from 'sequelize';
 import { recordDelivery } from '../deliveries.js';
-import { Task } from '../../models/index.js';
+import { db, Task } from '../../models/index.js';
 import type { TaskPriority, TaskStatus } from '../../models/task.js';
 import { PROVIDER } from './settings.js';
 import { preparedQuery } from '../../db/preparedQuery.js';
@@ -101,7 +101,7 @@ async function run(head: { cte: string; bind: unknown[] }, works: ReadonlyArray<
     else if (w?.kind === 'update') addUpdate(s, i, w);
   }
   const sql = `WITH ${[head.cte, ...s.ctes].join(',\n')} SELECT ${s.columns.join(', ')}`;
-  const sequelize = Task.sequelize!;
+  const sequelize = db();
   const [row] = transaction
     ? await sequelize.query<Record<string, unknown>>(sql, { bind: s.bind, type: QueryTypes.SELECT, transaction })
     : await preparedQuery<Record<string, unknown>>(sequelize, sql, s.bind);
@@ -119,7 +119,7 @@ async function run(head: { cte: string; bind: unknown[] }, works: ReadonlyArray<
 }
 
 async function existingTaskId(projectId: number, issueNumber: number, transaction?: Transaction): Promise<number | null> {
-  const rows = await Task.sequelize!.query<{ id: number }>('SELECT id FROM tasks WHERE project_id = $1 AND external_ref = $2', {
+  const rows = await db().query<{ id: number }>('SELECT id FROM tasks WHERE project_id = $1 AND external_ref = $2', {
     bind: [projectId, issueRef(issueNumber)],
     type: QueryTypes.SELECT,
     transaction,
@@ -134,7 +134,7 @@ export async function applyDelivery(record: DeliveryRecord, works: ReadonlyArray
   if (works.filter(Boolean).length <= 1) {
     return run({ cte: RECORD_CTE, bind: [PROVIDER, deliveryId, record.integrationId, event] }, works);
   }
-  return Task.sequelize!.transaction(async (transaction) => {
+  return db().transaction(async (transaction) => {
     const fresh = await recordDelivery(PROVIDER, deliveryId, { integrationId: record.integrationId, event, transaction });
     const results: Array<WorkResult | null> = [];
     for (const w of works) results.push(fresh && w ? (await run({ cte: RECORDED_CTE, bind: [] }, [w], transaction)).results[0] : null);

@@ -4,10 +4,10 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import { notFound } from '../../errors.js';
-import { currentUser, requireAdmin } from '../../http/middleware/auth.js';
-import { parseInput } from '../../http/middleware/validate.js';
-import { formBool, id } from '../../http/schemas.js';
-import type { AppContextExtras, AppState } from '../../http/types.js';
+import { currentUser, requireAdmin } from '../../web/auth.js';
+import { parseInput } from '../../validation/validate.js';
+import { formBool, id } from '../../validation/schemas.js';
+import type { AppContextExtras, AppState } from '../../web/types.js';
 import { Integration } from '../../models/index.js';
 import { findIntegration, NOT_CONFIGURED } from '../connector.js';
 import { authedConnectorRouter, registerUniformRoutes, type ConnectorRouter } from '../routes.js';

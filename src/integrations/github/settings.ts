@@ -6,9 +6,9 @@ import type { Transaction } from 'sequelize';
 import { QueryTypes } from 'sequelize';
 import { lockKey } from '../../db/sequelize.js';
 import { badRequest, invalidFields, isAppError, validation } from '../../errors.js';
-import { checkInput, type FieldErrors } from '../../http/middleware/validate.js';
-import { formBool, id } from '../../http/schemas.js';
-import { Integration, Project, type User } from '../../models/index.js';
+import { checkInput, type FieldErrors } from '../../validation/validate.js';
+import { formBool, id } from '../../validation/schemas.js';
+import { db, Integration, Project, type User } from '../../models/index.js';
 import type { StoredConfig } from '../../models/integration.js';
 import { isProjectAllowed, requireAllowedProject } from '../../services/access.js';
 import { findIntegration, getOrCreateIntegration, mergeConfig, secretState, syncFields } from '../connector.js';
@@ -160,7 +160,7 @@ async function validateSave(user: User, stored: StoredConfig, body: unknown): Pr
  * only. Serialised per project by a transaction-scoped advisory lock.
  */
 async function refuseSharedProject(userId: number, s: GithubSettings, transaction: Transaction): Promise<void> {
-  const sequelize = Integration.sequelize!;
+  const sequelize = db();
   await sequelize.query('SELECT pg_advisory_xact_lock($1::bigint)', { bind: [lockKey(`github-project:${s.default_project_id}`)], transaction });
   const clash = await sequelize.query(
     `SELECT 1 FROM integrations
@@ -179,7 +179,7 @@ async function refuseSharedProject(userId: number, s: GithubSettings, transactio
 
 /** Validates (every invalid field at once) and saves the user's GitHub config; creates the row on first save. */
 export async function saveGithubConfig(user: User, body: unknown): Promise<void> {
-  await Integration.sequelize!.transaction(async (transaction) => {
+  await db().transaction(async (transaction) => {
     const created = await getOrCreateIntegration(IDENTITY, user, transaction);
     const row = (await Integration.findByPk(created.id, { transaction, lock: transaction.LOCK.UPDATE }))!;
     const { next, settings } = await validateSave(user, row.config, body);

@@ -5,7 +5,7 @@
 // the same columns and arbiter, is in deliveryStatement.ts).
 import { QueryTypes } from 'sequelize';
 import { z } from 'zod';
-import { Task } from '../../models/index.js';
+import { db, Task } from '../../models/index.js';
 import type { TaskPriority } from '../../models/task.js';
 
 export const issueRef = (issueNumber: number) => `github_issue_${issueNumber}`;
@@ -77,7 +77,7 @@ export type UpsertOutcome = 'created' | 'updated' | 'unchanged';
 
 /** Creates the task or refreshes name, description, priority and URL; status is left to the user and to webhooks. */
 export async function upsertIssueTask(target: TaskTarget, issue: Issue): Promise<UpsertOutcome> {
-  const rows = await Task.sequelize!.query<{ inserted: boolean }>(
+  const rows = await db().query<{ inserted: boolean }>(
     `${INSERT_COLUMNS} DO UPDATE
         SET name = EXCLUDED.name, description = EXCLUDED.description, priority = EXCLUDED.priority,
             external_url = EXCLUDED.external_url, updated_at = now()

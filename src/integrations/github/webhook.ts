@@ -11,8 +11,8 @@
 // delivery is routed again from the database before answering.
 import type { Middleware } from 'koa';
 import { badRequest, conflict, unauthorized, unprocessable } from '../../errors.js';
-import { ONE_MB, readRaw } from '../../http/middleware/body.js';
-import type { AppContextExtras, AppState } from '../../http/types.js';
+import { ONE_MB, readRaw } from '../../web/body.js';
+import type { AppContextExtras, AppState } from '../../web/types.js';
 import { logger } from '../../lib/logger.js';
 import { recordUse } from '../health.js';
 import { findCandidates, type Candidate, type RoutingRead } from './candidates.js';

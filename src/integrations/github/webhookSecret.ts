@@ -5,7 +5,7 @@
 import crypto from 'node:crypto';
 import { conflict, notFound } from '../../errors.js';
 import { logger } from '../../lib/logger.js';
-import { Integration, type User } from '../../models/index.js';
+import { db, Integration, type User } from '../../models/index.js';
 import type { StoredConfig } from '../../models/integration.js';
 import { findIntegration, NOT_CONFIGURED, readSecret, sealSecret, secretState } from '../connector.js';
 
@@ -69,7 +69,7 @@ export async function revealWebhookSecret(user: User, regenerate: boolean, now: 
   const existing = await findIntegration('github_connector', user.id);
   if (!existing) throw notFound(NOT_CONFIGURED);
   let rotated = false;
-  const row = await Integration.sequelize!.transaction(async (transaction) => {
+  const row = await db().transaction(async (transaction) => {
     const locked = (await Integration.findByPk(existing.id, { transaction, lock: transaction.LOCK.UPDATE }))!;
     if (regenerate || secretState(locked.config, 'webhook_secret') === 'not_set') {
       await locked.update({ config: rotateWebhookSecret(locked.config, now) }, { transaction });

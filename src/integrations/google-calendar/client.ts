@@ -3,7 +3,7 @@
 // from configuration. Every function answers a GoogleResult and never throws for a remote failure.
 // Each request names its secrets (access token, client secret, refresh token, code, verifier), so
 // a failure's error and body arrive here already redacted; explain() only reads those fields.
-import type { Config } from '../../config.js';
+import type { CoreConfig } from '../../config.js';
 import { httpRequest, type HttpFailure, type HttpResult } from '../../lib/http.js';
 import type { GoogleEvent, GoogleEventList, TokenResponse, UserInfo } from './types.js';
 
@@ -24,7 +24,7 @@ export interface ListEventsQuery {
   maxResults?: number;
 }
 
-type GoogleUrls = Config['google'];
+type GoogleUrls = CoreConfig['google'];
 
 /**
  * Google's own explanation of a failure: `{error:{message}}` (APIs) or `{error, error_description}`

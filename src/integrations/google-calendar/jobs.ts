@@ -2,6 +2,7 @@
 // scheduler): every active, connected row that does not need a reconnect is synced, a bounded
 // number at a time; one user's failure is recorded on their row and never stops the others.
 import { QueryTypes } from 'sequelize';
+import { usersSql } from '../../db/hostUsers.js';
 import type { Job } from '../../jobs/scheduler.js';
 import { logger } from '../../lib/logger.js';
 import { Integration } from '../../models/index.js';
@@ -22,9 +23,10 @@ export interface JobSummary {
 
 /** Ids of the rows the job syncs: active, holding a refresh token, owner active, no reconnect pending. */
 export async function dueRowIds(deps: GoogleDeps): Promise<number[]> {
+  const u = usersSql(deps.sequelize);
   const rows = await deps.sequelize.query<{ id: number }>(
-    `SELECT i.id FROM integrations i JOIN users u ON u.id = i.user_id
-      WHERE i.provider = $1 AND i.is_active AND u.is_active
+    `SELECT i.id FROM integrations i JOIN ${u.from} ON ${u.id} = i.user_id
+      WHERE i.provider = $1 AND i.is_active AND ${u.isActive}
         AND (i.config->>'refresh_token') IS NOT NULL
         AND coalesce(i.config->>'needs_reconnect', 'false') NOT IN ('true', '1', 'on')
       ORDER BY i.id`,

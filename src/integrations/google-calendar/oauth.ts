@@ -1,7 +1,7 @@
 // The OAuth 2.0 web-server flow: the authorization URL (offline access, forced consent, PKCE S256,
 // single-use state), the callback (state, code exchange, granted scopes, email, encrypted tokens),
 // and disconnect (revoke at Google, wipe tokens, keep preferences).
-import type { Config } from '../../config.js';
+import type { CoreConfig } from '../../config.js';
 import { logger } from '../../lib/logger.js';
 import type { User } from '../../models/index.js';
 import type { StoredConfig } from '../../models/integration.js';
@@ -13,7 +13,7 @@ import { withLockedRow } from './store.js';
 import { mergeTokens } from './tokens.js';
 import type { GoogleDeps, TokenResponse } from './types.js';
 
-export const redirectUri = (config: Readonly<Config>) => `${config.baseUrl}/integrations/google/callback`;
+export const redirectUri = (config: Readonly<CoreConfig>) => `${config.baseUrl}/integrations/google/callback`;
 
 /** Config keys that belong to a connection (wiped on disconnect); everything else is a preference. */
 const CONNECTION_KEYS = ['access_token', 'refresh_token', 'token_expiry', 'email', 'needs_reconnect', 'connected_at'];

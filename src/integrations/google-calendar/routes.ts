@@ -2,10 +2,10 @@
 // the browser-facing OAuth routes /integrations/google/{connect,callback,disconnect}.
 import Router from '@koa/router';
 import { notFound } from '../../errors.js';
-import { currentUser, requireAuth } from '../../http/middleware/auth.js';
-import { jsonBody } from '../../http/middleware/body.js';
-import { sameOrigin } from '../../http/middleware/csrf.js';
-import type { AppContextExtras, AppState } from '../../http/types.js';
+import { currentUser, requireAuth } from '../../web/auth.js';
+import { jsonBody } from '../../web/body.js';
+import { sameOrigin } from '../../web/csrf.js';
+import type { AppContextExtras, AppState } from '../../web/types.js';
 import { findIntegration, NOT_CONFIGURED } from '../connector.js';
 import { authedConnectorRouter, registerUniformRoutes, type ConnectorRouter } from '../routes.js';
 import { oauthConfigured, PROVIDER, saveConfig, statusOf } from './settings.js';
@@ -17,7 +17,6 @@ import { testConnection } from './testConnection.js';
 import type { GoogleDeps } from './types.js';
 
 const NONCE_KEY = 'google_oauth_nonce';
-const CONNECTORS_PAGE = '/admin/pages/personal-connectors';
 
 /** A random nonce kept in the session; OAuth states are bound to its hash. */
 function sessionNonce(ctx: { session: unknown }, create: boolean): string | undefined {
@@ -47,7 +46,8 @@ export function apiRouter(deps: GoogleDeps): ConnectorRouter {
 export function oauthRouter(deps: GoogleDeps): ConnectorRouter {
   const router = new Router<AppState, AppContextExtras>({ prefix: '/integrations/google' });
   router.use(requireAuth());
-  const page = `${deps.config.baseUrl}${CONNECTORS_PAGE}`;
+  // Back to the Personal connectors page of the host's panel (page key in admin/index.ts).
+  const page = `${deps.config.baseUrl}${deps.config.adminRootPath}/pages/personal-connectors`;
 
   router.get('/connect', async (ctx) => {
     if (!oauthConfigured(deps.config)) {

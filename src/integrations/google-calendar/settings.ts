@@ -1,9 +1,9 @@
 // Google Calendar preferences: the config keys, their defaults and limits, the save schema, and
 // the status presenter. Tokens are not preferences: only the OAuth callback writes them.
 import { z } from 'zod';
-import type { Config } from '../../config.js';
-import { formBool, id } from '../../http/schemas.js';
-import { parseInput } from '../../http/middleware/validate.js';
+import type { CoreConfig } from '../../config.js';
+import { formBool, id } from '../../validation/schemas.js';
+import { parseInput } from '../../validation/validate.js';
 import type { Integration, User } from '../../models/index.js';
 import type { StoredConfig } from '../../models/integration.js';
 import { requireAllowedProject } from '../../services/access.js';
@@ -72,7 +72,7 @@ export const configSchema = z.object({
   ),
 });
 
-export const oauthConfigured = (config: Readonly<Config>) => Boolean(config.google.clientId && config.google.clientSecret);
+export const oauthConfigured = (config: Readonly<CoreConfig>) => Boolean(config.google.clientId && config.google.clientSecret);
 
 export const needsReconnect = (config: StoredConfig): boolean => formBool.safeParse(config.needs_reconnect ?? false).data === true;
 
@@ -88,7 +88,7 @@ function secretProblem(row: Integration | null): string | null {
   return broken ? `${broken}: stored secret cannot be decrypted; reconnect Google Calendar` : null;
 }
 
-export function presentStatus(row: Integration | null, appConfig: Readonly<Config>): Record<string, unknown> {
+export function presentStatus(row: Integration | null, appConfig: Readonly<CoreConfig>): Record<string, unknown> {
   const config = row?.config ?? {};
   const problem = secretProblem(row);
   return {
@@ -104,7 +104,7 @@ export function presentStatus(row: Integration | null, appConfig: Readonly<Confi
   };
 }
 
-export async function saveConfig(user: User, body: unknown, appConfig: Readonly<Config>): Promise<Record<string, unknown>> {
+export async function saveConfig(user: User, body: unknown, appConfig: Readonly<CoreConfig>): Promise<Record<string, unknown>> {
   const input = parseInput(configSchema, body);
   if (typeof input.default_project_id === 'number') {
     await requireAllowedProject(user, input.default_project_id, { field: 'default_project_id' });
@@ -119,6 +119,6 @@ export async function saveConfig(user: User, body: unknown, appConfig: Readonly<
   return presentStatus(saved, appConfig);
 }
 
-export async function statusOf(user: User, appConfig: Readonly<Config>): Promise<Record<string, unknown>> {
+export async function statusOf(user: User, appConfig: Readonly<CoreConfig>): Promise<Record<string, unknown>> {
   return presentStatus(await findIntegration(PROVIDER, user.id), appConfig);
 }

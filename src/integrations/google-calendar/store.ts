@@ -2,7 +2,7 @@
 // (SELECT ... FOR UPDATE), re-read, changed and saved in one transaction, so a token refresh, an
 // OAuth callback, a preference save and a sync result never overwrite each other's keys.
 import type { Transaction } from 'sequelize';
-import { Integration } from '../../models/index.js';
+import { db, Integration } from '../../models/index.js';
 import type { StoredConfig } from '../../models/integration.js';
 
 export type RowChange = Partial<Pick<Integration, 'is_active' | 'last_error' | 'last_error_at' | 'last_success_at' | 'last_sync_at' | 'last_sync_status'>> & {
@@ -11,7 +11,7 @@ export type RowChange = Partial<Pick<Integration, 'is_active' | 'last_error' | '
 
 /** Runs `fn` with the row locked for update inside a transaction; null when the row is gone. */
 export async function withLockedRow<T>(rowId: number, fn: (row: Integration, t: Transaction) => Promise<T>): Promise<T | null> {
-  const sequelize = Integration.sequelize!;
+  const sequelize = db();
   return sequelize.transaction(async (t) => {
     const row = await Integration.findByPk(rowId, { transaction: t, lock: t.LOCK.UPDATE });
     return row ? fn(row, t) : null;

@@ -1,7 +1,7 @@
 // Shapes of the Google answers and requests the connector reads or writes (only the fields used),
 // and the dependencies every part of the connector receives.
 import type { Sequelize } from 'sequelize';
-import type { Config } from '../../config.js';
+import type { CoreConfig } from '../../config.js';
 import type { GoogleClient } from './client.js';
 
 export interface TokenResponse {
@@ -44,7 +44,7 @@ export interface GoogleEventList {
 
 /** What the connector's functions need: configuration, the database and the Google client. */
 export interface GoogleDeps {
-  config: Readonly<Config>;
+  config: Readonly<CoreConfig>;
   sequelize: Sequelize;
   client: GoogleClient;
 }

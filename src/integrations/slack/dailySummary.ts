@@ -4,7 +4,8 @@
 // replicas and overlapping ticks cannot post twice; after the grace nothing is posted late.
 import { QueryTypes } from 'sequelize';
 import { logger } from '../../lib/logger.js';
-import { Integration } from '../../models/index.js';
+import { usersSql } from '../../db/hostUsers.js';
+import { db } from '../../models/index.js';
 import type { StoredConfig } from '../../models/integration.js';
 import { todaySummary } from '../../services/summary.js';
 import { localDate } from '../../services/time.js';
@@ -47,7 +48,7 @@ interface SummaryRow {
 export const summaryKey = (integrationId: number, date: string) => `slack-summary:${integrationId}:${date}`;
 
 async function alreadyQueued(key: string): Promise<boolean> {
-  const rows = await Integration.sequelize!.query('SELECT 1 FROM outbox_messages WHERE dedupe_key = $1', { bind: [key], type: QueryTypes.SELECT });
+  const rows = await db().query('SELECT 1 FROM outbox_messages WHERE dedupe_key = $1', { bind: [key], type: QueryTypes.SELECT });
   return rows.length > 0;
 }
 
@@ -69,10 +70,11 @@ export async function enqueueDailySummaries(now: Date = new Date()): Promise<num
   let cursor = 0;
   let queued = 0;
   for (;;) {
-    const rows = await Integration.sequelize!.query<SummaryRow>(
-      `SELECT i.id, i.user_id, i.config, u.timezone, u.full_name, u.username
-         FROM integrations i JOIN users u ON u.id = i.user_id
-        WHERE i.provider = 'slack_connector' AND i.is_active AND u.is_active
+    const u = usersSql(db());
+    const rows = await db().query<SummaryRow>(
+      `SELECT i.id, i.user_id, i.config, u.timezone, ${u.name} AS full_name, ${u.username} AS username
+         FROM integrations i JOIN ${u.from} ON ${u.id} = i.user_id
+        WHERE i.provider = 'slack_connector' AND i.is_active AND ${u.isActive}
           AND lower(i.config->>'daily_summary') IN ('true', '1', 'on', 'yes') AND i.id > $1
         ORDER BY i.id LIMIT ${BATCH}`,
       { bind: [cursor], type: QueryTypes.SELECT },

@@ -12,7 +12,7 @@
 //    message sent proves the connector works (health.ts).
 import { QueryTypes, type Transaction } from 'sequelize';
 import { logger } from '../../lib/logger.js';
-import { Integration } from '../../models/index.js';
+import { db, Integration } from '../../models/index.js';
 import { readSecret } from '../connector.js';
 import { recordFailure, recordUse } from '../health.js';
 import { postMessage, type PostMessageResult } from './client.js';
@@ -27,7 +27,7 @@ export const DEFAULT_RETRY_AFTER_SEC = 30;
 
 /** Keeps the table small: sent messages for 30 days (they also carry the daily-summary markers), failed ones for 90. */
 export async function pruneOutbox(now: Date = new Date()): Promise<void> {
-  await Integration.sequelize!.query(
+  await db().query(
     `DELETE FROM outbox_messages
       WHERE provider = 'slack_connector'
         AND ((status = 'sent' AND sent_at < $1::timestamptz - interval '30 days')
@@ -49,7 +49,7 @@ export interface EnqueueInput {
 
 /** Inserts a pending message; false when the dedupe key already exists. */
 export async function enqueueMessage(input: EnqueueInput, transaction?: Transaction): Promise<boolean> {
-  const rows = await Integration.sequelize!.query(
+  const rows = await db().query(
     `INSERT INTO outbox_messages (provider, integration_id, kind, channel, payload, dedupe_key)
      VALUES ('slack_connector', $1, $2, $3, $4::jsonb, $5) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
     { bind: [input.integrationId, input.kind, input.channel, JSON.stringify({ text: input.text }), input.dedupeKey], type: QueryTypes.SELECT, transaction },
@@ -71,7 +71,7 @@ const SCAN_LIMIT = 500;
 
 /** Claims up to `limit` due rows, the oldest per channel first, under a lease ending at now + LEASE_MS. */
 export async function claimDue(now: Date, limit: number): Promise<ClaimedRow[]> {
-  const rows = await Integration.sequelize!.query<ClaimedRow>(
+  const rows = await db().query<ClaimedRow>(
     `WITH heads AS (
        SELECT id FROM (
          SELECT id, row_number() OVER (PARTITION BY channel ORDER BY next_attempt_at, id) AS rn
@@ -95,7 +95,7 @@ export async function claimDue(now: Date, limit: number): Promise<ClaimedRow[]> 
 
 /** Takes the channel's next send slot; returns null on success, or when the slot frees up. */
 async function takeChannelSlot(channel: string, now: Date): Promise<Date | null> {
-  const sequelize = Integration.sequelize!;
+  const sequelize = db();
   const taken = await sequelize.query(
     `INSERT INTO slack_channel_pacing (channel, next_send_at) VALUES ($1, $3)
      ON CONFLICT (channel) DO UPDATE SET next_send_at = EXCLUDED.next_send_at
@@ -112,7 +112,7 @@ async function takeChannelSlot(channel: string, now: Date): Promise<Date | null>
 }
 
 async function holdChannel(channel: string, until: Date): Promise<void> {
-  await Integration.sequelize!.query(
+  await db().query(
     'UPDATE slack_channel_pacing SET next_send_at = GREATEST(next_send_at, $2) WHERE channel = $1',
     { bind: [channel, until.toISOString()] },
   );
@@ -130,7 +130,7 @@ async function finish(row: ClaimedRow, outcome: Outcome, now: Date): Promise<boo
   const status = outcome.status === 'sent' || outcome.status === 'failed' ? outcome.status : 'pending';
   const nextAt = outcome.status === 'retry' || outcome.status === 'deferred' ? outcome.at : now;
   const error = outcome.status === 'retry' || outcome.status === 'failed' ? outcome.error.slice(0, 2000) : null;
-  const [rows] = (await Integration.sequelize!.query(
+  const [rows] = (await db().query(
     `UPDATE outbox_messages
         SET status = $3::text, attempts = attempts + $4::int, next_attempt_at = $5::timestamptz, locked_until = NULL,
             last_error = COALESCE($6::text, CASE WHEN $3::text = 'sent' THEN NULL ELSE last_error END),

@@ -5,8 +5,8 @@
 //    is the same opaque 401. Every command reply is ephemeral JSON with HTTP 200.
 //  - POST /config, GET /status, POST /test behind the session (uniform connector routes).
 import Router from '@koa/router';
-import { readRaw } from '../../http/middleware/body.js';
-import type { AppContextExtras, AppState } from '../../http/types.js';
+import { readRaw } from '../../web/body.js';
+import type { AppContextExtras, AppState } from '../../web/types.js';
 import { logger } from '../../lib/logger.js';
 import { User } from '../../models/index.js';
 import { recordUse } from '../health.js';

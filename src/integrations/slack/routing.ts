@@ -8,7 +8,7 @@
 // The body fields used here are untrusted routing hints: nothing acts on them until a signature
 // made with the chosen row's secret has been verified.
 import { QueryTypes } from 'sequelize';
-import { Integration } from '../../models/index.js';
+import { db, Integration } from '../../models/index.js';
 import type { StoredConfig } from '../../models/integration.js';
 import { readSecret } from '../connector.js';
 import { matchSecret, type SignedEnvelope } from './verifyRequest.js';
@@ -29,7 +29,7 @@ const COLUMNS = 'id, user_id, is_active, config, last_success_at';
 const ELIGIBLE = `provider = 'slack_connector' AND is_active AND (config->>'signing_secret') IS NOT NULL`;
 
 async function select(sql: string, bind: unknown[]): Promise<CandidateRow[]> {
-  return Integration.sequelize!.query<CandidateRow>(sql, { bind, type: QueryTypes.SELECT });
+  return db().query<CandidateRow>(sql, { bind, type: QueryTypes.SELECT });
 }
 
 /** Rows linked to a Slack user id (one indexed lookup; normally one row). */
@@ -105,7 +105,7 @@ export async function routeCommand(
 /** Records the workspace a verified request came from, so later unlinked requests find the row. */
 export async function learnTeam(row: Pick<CandidateRow, 'id' | 'config'>, teamId: string | null): Promise<void> {
   if (!teamId || !/^[TE][A-Z0-9]{2,}$/.test(teamId) || row.config.slack_team_id === teamId) return;
-  await Integration.sequelize!.query(
+  await db().query(
     `UPDATE integrations SET config = jsonb_set(config, '{slack_team_id}', to_jsonb($2::text))
       WHERE id = $1 AND (config->>'slack_team_id') IS DISTINCT FROM $2`,
     { bind: [row.id, teamId] },

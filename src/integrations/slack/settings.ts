@@ -5,9 +5,9 @@ import type { Transaction } from 'sequelize';
 import { z } from 'zod';
 import { lockKey } from '../../db/sequelize.js';
 import { badRequest, invalidFields, validation } from '../../errors.js';
-import { checkInput, type FieldErrors } from '../../http/middleware/validate.js';
-import { formBool } from '../../http/schemas.js';
-import { Integration, type User } from '../../models/index.js';
+import { checkInput, type FieldErrors } from '../../validation/validate.js';
+import { formBool } from '../../validation/schemas.js';
+import { db, Integration, type User } from '../../models/index.js';
 import type { StoredConfig } from '../../models/integration.js';
 import { findIntegration, getOrCreateIntegration, mergeConfig, secretState } from '../connector.js';
 import { healthFields, resetOnChange, type HealthState } from '../health.js';
@@ -138,7 +138,7 @@ export async function slackStatus(user: Pick<User, 'id'>, baseUrl: string): Prom
 const TAKEN = 'this Slack user is already linked to another TimeTracker account';
 
 async function linkedElsewhere(slackUser: string, userId: number, transaction?: Transaction): Promise<boolean> {
-  const [taken] = (await Integration.sequelize!.query(
+  const [taken] = (await db().query(
     `SELECT id FROM integrations
       WHERE provider = 'slack_connector' AND (config->>'linked_slack_user_id') = $1 AND user_id <> $2 LIMIT 1`,
     { bind: [slackUser, userId], transaction },
@@ -165,7 +165,7 @@ async function validateSave(user: User, body: unknown): Promise<z.infer<typeof s
 export async function saveSlackConfig(user: User, body: unknown, baseUrl: string): Promise<SlackStatus> {
   const input = await validateSave(user, body);
   await getOrCreateIntegration(IDENTITY, user);
-  const sequelize = Integration.sequelize!;
+  const sequelize = db();
   await sequelize.transaction(async (transaction) => {
     const slackUser = input.linked_slack_user_id;
     if (slackUser) {

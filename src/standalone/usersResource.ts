@@ -1,13 +1,15 @@
-// Users (admins only): admins set a user's role, time zone, GitHub username and can reset a
+// The standalone server's Users resource (admins only): admins set a user's role, time zone, GitHub username and can reset a
 // password (the virtual `password` field is hashed here; blank keeps the current hash). Everyone
 // edits their own profile on the "My profile" page (GET/PATCH /api/me), not through this resource.
 import type { ActionRequest, ResourceWithOptions } from 'adminjs';
 import { ValidationError } from 'adminjs';
-import { User } from '../../src/models/index.js';
-import { hashPassword } from '../../src/services/passwords.js';
-import { githubUsername } from '../../src/http/schemas.js';
-import { isValidTimeZone } from '../../src/services/time.js';
-import { isAdmin } from '../access.js';
+import type { CurrentAdmin } from 'adminjs';
+import { hashPassword } from '../services/passwords.js';
+import { isValidTimeZone } from '../services/time.js';
+import { githubUsername } from '../validation/schemas.js';
+import { StandaloneUser as User } from './user.js';
+
+const isAdmin = ({ currentAdmin }: { currentAdmin?: CurrentAdmin }) => currentAdmin?.role === 'admin';
 
 const MIN_PASSWORD = 8;
 

@@ -3,6 +3,7 @@
 // exists; expired rows are ignored on read and pruned by the `session_cleanup` job.
 import type { Sequelize } from 'sequelize';
 import { QueryTypes } from 'sequelize';
+import type { Job } from '../plugin/index.js';
 
 const DEFAULT_TTL_MS = 7 * 24 * 3600 * 1000;
 
@@ -25,6 +26,17 @@ export function pgSessionStore(sequelize: Sequelize) {
     },
     async destroy(sid: string): Promise<void> {
       await sequelize.query('DELETE FROM sessions WHERE sid = $1', { bind: [sid] });
+    },
+  };
+}
+
+/** Deletes expired sessions; run by TimeTracker's scheduler (once per tick across instances). */
+export function sessionCleanupJob(sequelize: Sequelize): Job {
+  return {
+    name: 'session_cleanup',
+    rule: '23 * * * *',
+    async run() {
+      await sequelize.query('DELETE FROM sessions WHERE expires_at <= now()');
     },
   };
 }

@@ -4,10 +4,10 @@
 import crypto from 'node:crypto';
 import type { Middleware } from 'koa';
 import { ConnectionError, DatabaseError, TimeoutError } from 'sequelize';
-import { isAppError, serviceUnavailable } from '../../errors.js';
-import { logger } from '../../lib/logger.js';
-import { requestContext } from '../../lib/requestContext.js';
-import type { AppState } from '../types.js';
+import { isAppError, serviceUnavailable } from '../errors.js';
+import { logger } from '../lib/logger.js';
+import { requestContext } from '../lib/requestContext.js';
+import type { AppState } from './types.js';
 
 /** Client-side connection failures carry no SQLSTATE, only these words (pg, node:net). */
 const CONNECTION_LOST = /connection terminated|connection (?:error|refused|reset)|ECONNREFUSED|ECONNRESET|EPIPE|not queryable|terminating connection/i;
@@ -28,6 +28,8 @@ export function isDatabaseDown(err: unknown): boolean {
 
 export function errorHandler(): Middleware<AppState> {
   return async function handleErrors(ctx, next) {
+    // Nested (TimeTracker's routes inside a host that already runs this handler): the outer one rules.
+    if (ctx.state.requestId) return next();
     const requestId = crypto.randomUUID();
     ctx.state.requestId = requestId;
     try {

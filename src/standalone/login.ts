@@ -2,9 +2,9 @@
 // attempts rate-limited per client address and account in PostgreSQL (shared by instances).
 import { Op, type Sequelize } from 'sequelize';
 import { tooManyRequests } from '../errors.js';
-import { blockedFor, clearFailures, LOGIN_LIMIT, recordFailure } from './rateLimit.js';
-import { User } from '../models/index.js';
-import { dummyPasswordHash, verifyPassword } from './passwords.js';
+import { dummyPasswordHash, verifyPassword } from '../services/passwords.js';
+import { blockedFor, clearFailures, LOGIN_LIMIT, recordFailure } from '../services/rateLimit.js';
+import { accountsDb, StandaloneUser } from './user.js';
 
 export const INVALID_CREDENTIALS = 'Invalid credentials';
 
@@ -19,15 +19,15 @@ export function loginBlockedForAddress(sequelize: Sequelize, ip: string): Promis
 }
 
 /** Returns the user, or null for bad credentials; throws 429 when the caller is rate-limited. */
-export async function authenticate(identifier: string, password: string, ip: string): Promise<User | null> {
-  const sequelize = User.sequelize!;
+export async function authenticate(identifier: string, password: string, ip: string): Promise<StandaloneUser | null> {
+  const sequelize = accountsDb();
   const [accountKey, ipKey] = keys(identifier, ip);
   const wait = Math.max(await blockedFor(sequelize, accountKey, LOGIN_LIMIT), await blockedFor(sequelize, ipKey, IP_LIMIT));
   if (wait > 0) {
     throw tooManyRequests(`Too many failed login attempts. Try again in ${Math.ceil(wait / 60)} minute(s).`, wait);
   }
   const id = identifier.trim().toLowerCase();
-  const user = id ? await User.findOne({ where: { [Op.or]: [{ email: id }, { username: id }] } }) : null;
+  const user = id ? await StandaloneUser.findOne({ where: { [Op.or]: [{ email: id }, { username: id }] } }) : null;
   const ok = user ? await verifyPassword(password, user.password_hash) : await verifyPassword(password, await dummyPasswordHash());
   if (!user || !ok || !user.is_active) {
     await recordFailure(sequelize, accountKey, LOGIN_LIMIT);

@@ -4,14 +4,13 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import Router from '@koa/router';
-import type { AppContextExtras, AppState } from '../types.js';
 
 export const FAVICON_PATH = '/favicon.ico';
 const ICON = fs.readFileSync(new URL('../assets/favicon.ico', import.meta.url));
 const ETAG = `"${crypto.createHash('sha256').update(ICON).digest('base64url').slice(0, 16)}"`;
 
-export function faviconRoutes(): Router<AppState, AppContextExtras> {
-  const router = new Router<AppState, AppContextExtras>();
+export function faviconRoutes(): Router {
+  const router = new Router();
   router.get(FAVICON_PATH, (ctx) => {
     ctx.set('Cache-Control', 'public, max-age=86400');
     ctx.set('ETag', ETAG);

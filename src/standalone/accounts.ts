@@ -4,10 +4,10 @@ import { UniqueConstraintError } from 'sequelize';
 import { conflict, validation } from '../errors.js';
 import { writeSecretFile } from '../lib/dataDir.js';
 import { logger } from '../lib/logger.js';
-import { User } from '../models/index.js';
 import type { Role } from '../models/user.js';
-import { hashPassword } from './passwords.js';
-import { isValidTimeZone } from './time.js';
+import { hashPassword } from '../services/passwords.js';
+import { isValidTimeZone } from '../services/time.js';
+import { accountsDb, StandaloneUser as User } from './user.js';
 
 export interface NewUser {
   username: string;
@@ -52,8 +52,8 @@ export interface BootstrapResult {
  * `admin@localhost` with a random password that is printed once and stored 0600 in the data dir.
  */
 export async function ensureAdmin(opts: { email?: string; password?: string; dataDir: string }): Promise<BootstrapResult> {
-  return User.sequelize!.transaction(async (transaction) => {
-    await User.sequelize!.query("SELECT pg_advisory_xact_lock(hashtext('timetracker:bootstrap-admin'))", { transaction });
+  return accountsDb().transaction(async (transaction) => {
+    await accountsDb().query("SELECT pg_advisory_xact_lock(hashtext('timetracker:bootstrap-admin'))", { transaction });
     if ((await User.count({ where: { role: 'admin' }, transaction })) > 0) return { created: false };
     const email = opts.email ?? 'admin@localhost';
     const generated = opts.password ? undefined : crypto.randomBytes(12).toString('base64url');

@@ -1,7 +1,7 @@
 // zod → 400 `{ok:false, error:"<field>: <reason>[; <field>: <reason>…]", fields:{<field>:<reason>}}`:
 // every invalid field at once (its first problem each; the field path joined by dots).
 import type { z } from 'zod';
-import { badRequest, invalidFields } from '../../errors.js';
+import { badRequest, invalidFields } from '../errors.js';
 
 export type FieldErrors = Record<string, string>;
 export type Checked<T> = { ok: true; data: T } | { ok: false; fields: FieldErrors; general: string[] };

@@ -1,10 +1,9 @@
 import Router from '@koa/router';
 import type { Sequelize } from 'sequelize';
 import { databaseReady } from '../../db/sequelize.js';
-import type { AppContextExtras, AppState } from '../types.js';
 
 export function healthRoutes(sequelize: Sequelize, isShuttingDown: () => boolean) {
-  const router = new Router<AppState, AppContextExtras>();
+  const router = new Router();
   router.get('/healthz', (ctx) => {
     ctx.body = { ok: true };
   });

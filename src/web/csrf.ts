@@ -1,8 +1,8 @@
 // CSRF for cookie-authenticated, state-changing calls: a foreign Origin is refused (403). Together
 // with jsonBody()'s application/json rule, a form, text/plain or cross-origin request changes nothing.
 import type { Middleware } from 'koa';
-import { forbidden } from '../../errors.js';
-import type { AppContextExtras, AppState } from '../types.js';
+import { forbidden } from '../errors.js';
+import type { AppContextExtras, AppState } from './types.js';
 
 export function sameOrigin(baseUrl: string): Middleware<AppState, AppContextExtras> {
   const allowed = new URL(baseUrl).origin;

@@ -2,8 +2,8 @@
 // `rawBody` keeps the exact bytes for signature checks; `jsonBody` parses JSON for the API.
 import type { Middleware } from 'koa';
 import getRawBody from 'raw-body';
-import { badRequest, payloadTooLarge, unsupportedMediaType } from '../../errors.js';
-import type { AppContextExtras, AppState } from '../types.js';
+import { badRequest, payloadTooLarge, unsupportedMediaType } from '../errors.js';
+import type { AppContextExtras, AppState } from './types.js';
 
 export const ONE_MB = 1024 * 1024;
 const JSON_TYPE = /^application\/([a-z0-9.-]+\+)?json\s*(;|$)/i;

@@ -11,8 +11,8 @@ import type { Middleware } from 'koa';
 import formidableMiddleware from 'koa2-formidable';
 import type { Sequelize } from 'sequelize';
 import { isAppError } from '../errors.js';
-import { authenticate, loginBlockedForAddress } from '../services/auth.js';
-import { sessionUserOf } from './middleware/auth.js';
+import { authenticate, loginBlockedForAddress } from './login.js';
+import { sessionUserOf } from './session.js';
 
 /** AdminJS shows its own translation of this key on the login page. */
 const INVALID_CREDENTIALS = 'invalidCredentials';
