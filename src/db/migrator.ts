@@ -46,9 +46,15 @@ const SETS = {
   standalone: { list: STANDALONE_MIGRATIONS, table: 'schema_migrations', model: 'StandaloneMigration' },
 } as const;
 
-export function createMigrator(sequelize: Sequelize, set: MigrationSet = 'timetracker'): Umzug<QueryInterface> {
+/** A migration of a connector's own, run after TimeTracker's (see ConnectorDescriptor.migrations). */
+export interface ExtraMigration {
+  name: string;
+  module: MigrationModule;
+}
+
+export function createMigrator(sequelize: Sequelize, set: MigrationSet = 'timetracker', extra: readonly ExtraMigration[] = []): Umzug<QueryInterface> {
   return new Umzug<QueryInterface>({
-    migrations: SETS[set].list.map(({ name, module }) => ({
+    migrations: [...SETS[set].list, ...(set === 'timetracker' ? extra : [])].map(({ name, module }) => ({
       name,
       up: ({ context }) => module.up({ context }),
       down: ({ context }) => module.down({ context }),
@@ -86,17 +92,17 @@ async function adoptLegacyLog(sequelize: Sequelize): Promise<void> {
 }
 
 /** Applies pending migrations of `set` (TimeTracker's by default); returns their names. */
-export async function migrateUp(sequelize: Sequelize, set: MigrationSet = 'timetracker'): Promise<string[]> {
+export async function migrateUp(sequelize: Sequelize, set: MigrationSet = 'timetracker', extra: readonly ExtraMigration[] = []): Promise<string[]> {
   return withSessionLock(sequelize, 'migrations', async () => {
     if (set === 'timetracker') await adoptLegacyLog(sequelize);
-    const done = await createMigrator(sequelize, set).up();
+    const done = await createMigrator(sequelize, set, extra).up();
     return done.map((m) => m.name);
   });
 }
 
-export async function migrateDown(sequelize: Sequelize, opts: { to?: string | 0; set?: MigrationSet } = {}): Promise<string[]> {
+export async function migrateDown(sequelize: Sequelize, opts: { to?: string | 0; set?: MigrationSet; extra?: readonly ExtraMigration[] } = {}): Promise<string[]> {
   return withSessionLock(sequelize, 'migrations', async () => {
-    const done = await createMigrator(sequelize, opts.set).down(opts.to !== undefined ? { to: opts.to } : undefined);
+    const done = await createMigrator(sequelize, opts.set, opts.extra).down(opts.to !== undefined ? { to: opts.to } : undefined);
     return done.map((m) => m.name);
   });
 }

@@ -1,7 +1,7 @@
 // What a connector may use: the one entry module for code that defines a connector (the built-in
 // ones import the same pieces from their own modules). A connector outside src/integrations imports
 // only from here; anything it needs that is not here is a gap to add here, not a deep import.
-export type { ConnectorAction, ConnectorCard, ConnectorDeps, ConnectorDescriptor, ConnectorIdentity, ConnectorResult } from './types.js';
+export type { ConnectorAction, ConnectorCard, ConnectorDeps, ConnectorDescriptor, ConnectorIdentity, ConnectorMigration, ConnectorResult } from './types.js';
 export type { Job, JobContext } from '../jobs/scheduler.js';
 export type { Integration, User } from '../models/index.js';
 export { authedConnectorRouter, registerUniformRoutes, type ConnectorRouter, type UniformHandlers } from './routes.js';

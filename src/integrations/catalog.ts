@@ -31,6 +31,11 @@ export function entrySources(list: readonly ConnectorIdentity[]): string[] {
 }
 
 /** What the panel and GET /api/integrations show of each connector (never a function or a path). */
+/** The connectors' own migrations, named `{slug}/{name}`, in list order. */
+export function connectorMigrations(list: readonly ConnectorDescriptor[]) {
+  return list.flatMap((c) => (c.migrations ?? []).map((m) => ({ name: `${c.slug}/${m.name}`, module: m })));
+}
+
 export function publicListing(list: readonly ConnectorDescriptor[]) {
   return list.map((c) => ({ slug: c.slug, title: c.title, provider: c.provider, card: c.card.name, test_label: c.card.testLabel }));
 }

@@ -3,7 +3,7 @@
 // component, test label, admin-only actions), and what it adds to the app (routers, jobs, event
 // subscriptions). Every list of connectors elsewhere is derived from these fields.
 import type Router from '@koa/router';
-import type { Sequelize } from 'sequelize';
+import type { QueryInterface, Sequelize } from 'sequelize';
 import type { CoreConfig } from '../config.js';
 import type { EventBus } from '../events.js';
 import type { AppContextExtras, AppState } from '../web/types.js';
@@ -44,6 +44,16 @@ export interface ConnectorCard {
   testLabel: string;
 }
 
+/**
+ * A schema change a connector brings for its own tables. Logged in `timetracker_migrations` as
+ * `{slug}/{name}` and applied by tt.migrate() after TimeTracker's own, in the listed order.
+ */
+export interface ConnectorMigration {
+  name: string;
+  up(params: { context: QueryInterface }): Promise<void>;
+  down(params: { context: QueryInterface }): Promise<void>;
+}
+
 export interface ConnectorDescriptor extends ConnectorIdentity {
   card: ConnectorCard;
   /** Record actions only admins may run on this connector's rows (owners may run the others). */
@@ -58,6 +68,8 @@ export interface ConnectorDescriptor extends ConnectorIdentity {
   /** Sync for a row where the provider syncs; used by the Integrations "Sync now" action. `actor` is who asked. */
   syncNow?(row: Integration, actor: User, deps: ConnectorDeps): Promise<{ ok: boolean; message: string } & Record<string, unknown>>;
   subscribe?(bus: EventBus, deps: ConnectorDeps): void;
+  /** Its own tables (the built-in connectors' are in TimeTracker's migrations, from before this field). */
+  migrations?: readonly ConnectorMigration[];
 }
 
 /** Every connector method answers with one of these and never throws for a remote failure. */

@@ -20,7 +20,7 @@ import { setHostUsers } from '../db/hostUsers.js';
 import { migrateUp } from '../db/migrator.js';
 import { events } from '../events.js';
 import { apiRoutes } from '../http/routes/index.js';
-import { assertConnectorList } from '../integrations/catalog.js';
+import { assertConnectorList, connectorMigrations } from '../integrations/catalog.js';
 import { githubConnector } from '../integrations/github/index.js';
 import { googleCalendarConnector } from '../integrations/google-calendar/index.js';
 import { connectors } from '../integrations/index.js';
@@ -40,7 +40,7 @@ export { PluginOptionsError, type TimeTrackerPluginOptions } from './options.js'
 export { errorHandler as jsonErrors } from '../web/errorHandler.js';
 export { sameOrigin } from '../web/csrf.js';
 export { jsonBody } from '../web/body.js';
-export type { ConnectorDescriptor } from '../integrations/types.js';
+export type { ConnectorDescriptor, ConnectorMigration } from '../integrations/types.js';
 /** The connectors that ship with TimeTracker (GitHub, Google Calendar, Slack). */
 export { connectors as builtInConnectors } from '../integrations/index.js';
 export type { Job } from '../jobs/scheduler.js';
@@ -115,7 +115,7 @@ export async function createTimeTrackerPlugin(opts: TimeTrackerPluginOptions): P
     connectors,
     config,
     async migrate() {
-      const applied = await migrateUp(sequelize);
+      const applied = await migrateUp(sequelize, 'timetracker', connectorMigrations(connectors));
       if (applied.length) logger.info({ applied }, 'TimeTracker migrations applied');
       return applied;
     },

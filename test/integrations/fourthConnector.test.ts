@@ -1,6 +1,7 @@
 // A fourth connector, defined in test/integrations/fourth/ through src/integrations/api.ts only,
 // joins the app by being added to the connector list: no other file changes.
 import { expect } from 'chai';
+import { QueryTypes } from 'sequelize';
 import { connectors } from '../../src/integrations/index.js';
 import { coreJobs, Scheduler } from '../../src/jobs/scheduler.js';
 import { Integration, TimeEntry } from '../../src/models/index.js';
@@ -15,6 +16,10 @@ const SECRET = 'fourth-webhook-secret-0123456789';
 
 describe('a fourth connector added to the list', () => {
   const srv = useTestServer({ connectors: all });
+  before(async () => {
+    // Its own table, through the public API: applied after TimeTracker's, logged by slug.
+    await srv.tt.migrate();
+  });
 
   async function configured() {
     const user = await makeUser();
@@ -70,6 +75,10 @@ describe('a fourth connector added to the list', () => {
       expect(res.body).to.deep.equal({ ok: true, received: body.length });
       const row = (await Integration.findOne({ where: { provider: 'fourth_connector', user_id: user.id } }))!;
       expect(row.last_success_at).to.be.instanceOf(Date);
+      const [stored] = await row.sequelize.query('SELECT integration_id, bytes FROM fourth_deliveries', { type: QueryTypes.SELECT });
+      expect(stored).to.deep.equal({ integration_id: row.id, bytes: body.length });
+      const logged = await row.sequelize.query("SELECT name FROM timetracker_migrations WHERE name LIKE 'fourth/%'", { type: QueryTypes.SELECT });
+      expect(logged).to.deep.equal([{ name: 'fourth/0001-deliveries' }]);
     });
 
     it('rejects a wrongly signed delivery with 401', async () => {

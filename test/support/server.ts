@@ -6,6 +6,7 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { events } from '../../src/events.js';
 import { connectors as allConnectors } from '../../src/integrations/index.js';
 import type { ConnectorDescriptor } from '../../src/integrations/types.js';
+import type { TimeTrackerPlugin } from '../../src/plugin/index.js';
 import { testDb } from './db.js';
 
 export const TEST_SESSION_SECRET = 'test-session-secret-that-is-long-enough-0123456789';
@@ -14,6 +15,8 @@ export interface TestServer {
   url: string;
   config: Readonly<Config>;
   server: http.Server;
+  /** The TimeTracker plugin the app mounted (its public API). */
+  tt: TimeTrackerPlugin;
   client(): TestClient;
   close(): Promise<void>;
 }
@@ -28,13 +31,14 @@ export async function startTestServer(opts: { env?: Record<string, string>; conn
   const connectors = opts.connectors ?? allConnectors;
   events.clear();
   for (const c of connectors) c.subscribe?.(events, { config, sequelize });
-  const { app } = await createApp({ config, sequelize, sessionSecret: TEST_SESSION_SECRET, encryptionKeys: [encryptionKey], connectors });
+  const { app, tt } = await createApp({ config, sequelize, sessionSecret: TEST_SESSION_SECRET, encryptionKeys: [encryptionKey], connectors });
   server.on('request', app.callback());
   const url = `http://127.0.0.1:${port}`;
   return {
     url,
     config,
     server,
+    tt,
     client: () => new TestClient(url),
     close: async () => {
       server.closeAllConnections();
@@ -70,6 +74,9 @@ export function useTestServer(opts: Parameters<typeof startTestServer>[0] = {}):
     },
     get server() {
       return get().server;
+    },
+    get tt() {
+      return get().tt;
     },
     client: () => get().client(),
     close: () => get().close(),

@@ -1,8 +1,10 @@
 // A fourth connector defined outside src/, through the public connector API only
-// (src/integrations/api.ts): a signed webhook, a settings card, a job and a connection test.
+// (src/integrations/api.ts): a signed webhook, a settings card, a job, a connection test and a
+// table of its own (migrations.ts).
 import { fileURLToPath } from 'node:url';
 import type { ConnectorDescriptor } from '../../../src/integrations/api.js';
 import { fourthJobs } from './jobs.js';
+import { fourthMigrations } from './migrations.js';
 import { fourthApiRouter, fourthWebhookRouter } from './routes.js';
 import { IDENTITY } from './settings.js';
 import { testConnection } from './testConnection.js';
@@ -15,4 +17,5 @@ export const fourthConnector: ConnectorDescriptor = {
   routers: (deps) => [fourthApiRouter(deps)],
   jobs: () => fourthJobs(),
   testConnection: (row) => testConnection(row),
+  migrations: fourthMigrations,
 };

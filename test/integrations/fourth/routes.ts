@@ -24,7 +24,9 @@ export function fourthWebhookRouter(): ConnectorRouter {
       throw unauthorized('Invalid signature');
     }
     await recordSuccess(row);
-    ctx.body = { ok: true, received: (ctx.request.rawBody as Buffer).length };
+    const bytes = (ctx.request.rawBody as Buffer).length;
+    await row.sequelize.query('INSERT INTO fourth_deliveries (integration_id, bytes) VALUES ($1, $2)', { bind: [row.id, bytes] });
+    ctx.body = { ok: true, received: bytes };
   });
   return router;
 }
