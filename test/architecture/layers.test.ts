@@ -55,6 +55,12 @@ describe('architecture: import rules', () => {
     expect(hits).to.deep.equal([]);
   });
 
+  it('no source comment cites a document outside the repository (SPEC sections, traps)', () => {
+    const hits = ['src', 'admin', 'migrations', 'seeders', 'bench'].flatMap(files)
+      .filter((f) => /\b(SPEC\s*\d|SPEC\.md|trap\s+\d)/.test(fs.readFileSync(path.join(ROOT, f), 'utf8')));
+    expect(hits).to.deep.equal([]);
+  });
+
   it('the rules see real imports (guard against a broken scanner)', () => {
     expect(importsOf('src/app.ts')).to.include('src/plugin/index');
     expect(offenders(['src/app.ts'], (t) => t === 'src/plugin/index')).to.have.length(1);

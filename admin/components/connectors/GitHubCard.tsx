@@ -1,4 +1,4 @@
-// GitHub card (SPEC 3.1): token, repository, default project, auto-start, label filter, the
+// GitHub card (docs/integrations/GITHUB_CONNECTOR.md): token, repository, default project, auto-start, label filter, the
 // webhook URL and secret (Reveal / Copy / Regenerate), Save / Test connection / Sync now (admins).
 import React, { useEffect, useState } from 'react';
 import { Box, Button, Icon, Text } from '@adminjs/design-system';

@@ -1,4 +1,4 @@
-// Google Calendar card (SPEC 3.2): Connect / Reconnect through OAuth (the callback returns here
+// Google Calendar card (docs/integrations/GOOGLE_CALENDAR.md): Connect / Reconnect through OAuth (the callback returns here
 // with ?google=connected or ?google_error=...), direction, default project, days back, calendar
 // id, Save / Test / Sync now / Disconnect.
 import React, { useEffect, useMemo, useState } from 'react';

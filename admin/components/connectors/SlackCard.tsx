@@ -1,4 +1,4 @@
-// Slack card (SPEC 3.3): bot token and signing secret (write-only), channel, notifications, daily
+// Slack card (docs/integrations/SLACK.md): bot token and signing secret (write-only), channel, notifications, daily
 // summary and its time, the Slack user ID for /tt commands, the events URL, Save / Send test message.
 import React, { useEffect, useState } from 'react';
 import { Text } from '@adminjs/design-system';

@@ -1,4 +1,4 @@
-// GitHub connector configuration (SPEC 3.1): the config keys, their validation, saving (blank
+// GitHub connector configuration (docs/integrations/GITHUB_CONNECTOR.md): the config keys, their validation, saving (blank
 // token keeps, null clears, webhook secret generated on first save) and the status presenter,
 // which picks its fields explicitly and so can never emit a secret.
 import { z } from 'zod';
@@ -196,7 +196,7 @@ function secretProblem(config: StoredConfig): string | null {
   return null;
 }
 
-/** The status body (SPEC 3.1 shape plus `id` and the health fields). Never contains a secret. */
+/** The status body (the shape in docs/integrations/GITHUB_CONNECTOR.md, plus `id` and the health fields). Never contains a secret. */
 export async function githubStatus(user: User, baseUrl: string): Promise<Record<string, unknown>> {
   const row = await findIntegration(PROVIDER, user.id);
   const config = row?.config ?? {};
