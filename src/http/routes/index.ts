@@ -7,6 +7,7 @@ import { sameOrigin } from '../../web/csrf.js';
 import type { AppContextExtras, AppState } from '../../web/types.js';
 import { registerMeRoutes } from './me.js';
 import { registerProjectRoutes } from './projects.js';
+import { registerReportRoutes } from './reports.js';
 import { registerTaskRoutes } from './tasks.js';
 import { registerTimeEntryRoutes } from './timeEntries.js';
 import { registerTimerRoutes } from './timer.js';
@@ -19,5 +20,6 @@ export function apiRoutes(baseUrl: string) {
   registerTaskRoutes(api);
   registerTimerRoutes(api);
   registerTimeEntryRoutes(api);
+  registerReportRoutes(api);
   return [api];
 }
