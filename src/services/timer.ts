@@ -1,7 +1,7 @@
 // The timer service: the one place every start and stop goes through (REST, AdminJS, Slack,
 // GitHub auto-start). The partial unique index `time_entries_one_running_per_user` is the real
 // guard against two running timers; the pre-check only gives a friendlier message sooner.
-import { UniqueConstraintError } from 'sequelize';
+import { UniqueConstraintError, type Transaction } from 'sequelize';
 import { AppError, notFound } from '../errors.js';
 import { events } from '../events.js';
 import { db, Project, Task, TimeEntry, type User } from '../models/index.js';
@@ -57,24 +57,80 @@ export async function startTimer(user: User, input: StartInput, now: Date = new 
   return entry;
 }
 
-export async function stopTimer(user: User, now: Date = new Date()): Promise<TimeEntry> {
-  const sequelize = db();
+/** Ends the user's running entry at `now` (never before its start); the id of the entry it ended, or null. */
+async function endRunning(userId: number, now: Date, transaction?: Transaction): Promise<number | null> {
   // One statement decides who stops the timer, so two concurrent stops emit one event.
-  const [rows] = (await sequelize.query(
+  const [rows] = (await db().query(
     `UPDATE time_entries
         SET end_time = GREATEST($2::timestamptz, start_time),
             duration_seconds = GREATEST(0, FLOOR(EXTRACT(EPOCH FROM (GREATEST($2::timestamptz, start_time) - start_time))))::int,
             updated_at = now()
       WHERE user_id = $1 AND end_time IS NULL
       RETURNING id`,
-    { bind: [user.id, now.toISOString()] },
+    { bind: [userId, now.toISOString()], transaction },
   )) as [Array<{ id: number }>, unknown];
-  if (rows.length === 0) throw notFound(NO_ACTIVE_TIMER);
-  const entry = (await TimeEntry.findByPk(rows[0].id))!;
+  return rows.length ? rows[0].id : null;
+}
+
+/** The `timer.stopped` event of a committed stop, with the entry as stored. */
+async function emitStopped(user: User, entryId: number): Promise<TimeEntry> {
+  const entry = (await TimeEntry.findByPk(entryId))!;
   const project = (await Project.findByPk(entry.project_id))!;
   const task = entry.task_id ? await Task.findByPk(entry.task_id) : null;
   await events.emit('timer.stopped', { entry, user, project, task });
   return entry;
+}
+
+export async function stopTimer(user: User, now: Date = new Date()): Promise<TimeEntry> {
+  const id = await endRunning(user.id, now);
+  if (id === null) throw notFound(NO_ACTIVE_TIMER);
+  return emitStopped(user, id);
+}
+
+export interface SwitchResult {
+  /** The entry that was running and is now stopped, or null when nothing ran. */
+  stopped: TimeEntry | null;
+  started: TimeEntry;
+}
+
+/**
+ * Stops the running timer (if any) and starts one on `input` in one transaction: a refused project
+ * or task, or any failure of the start, leaves the old timer running. Both ends share `now`, so
+ * the new entry begins exactly where the old one ends. After the commit it emits `timer.stopped`
+ * (when something ran) and then `timer.started`, the same events as stopTimer and startTimer.
+ */
+export async function switchTimer(user: User, input: StartInput, now: Date = new Date()): Promise<SwitchResult> {
+  const project = await requireAllowedProject(user, input.project_id);
+  const task = await requireTaskOfProject(project.id, input.task_id);
+  let result: { stoppedId: number | null; started: TimeEntry };
+  try {
+    result = await db().transaction(async (transaction) => {
+      const stoppedId = await endRunning(user.id, now, transaction);
+      const started = await TimeEntry.create(
+        {
+          user_id: user.id,
+          project_id: project.id,
+          task_id: task?.id ?? null,
+          start_time: now,
+          end_time: null,
+          duration_seconds: null,
+          notes: input.notes ?? null,
+          source: input.source ?? 'timer',
+          billable: input.billable ?? project.billable,
+          external_ref: null,
+        },
+        { transaction },
+      );
+      return { stoppedId, started };
+    });
+  } catch (err) {
+    // A concurrent start or switch committed a running entry after our stop looked: it stays.
+    if (err instanceof UniqueConstraintError) throw new TimerConflictError(await activeEntry(user.id));
+    throw err;
+  }
+  const stopped = result.stoppedId === null ? null : await emitStopped(user, result.stoppedId);
+  await events.emit('timer.started', { entry: result.started, user, project, task });
+  return { stopped, started: result.started };
 }
 
 /** Seconds a running entry has been running at `now`. */

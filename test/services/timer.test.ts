@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { events, type TimerEventPayload } from '../../src/events.js';
 import { TimeEntry } from '../../src/models/index.js';
 import { todaySummary } from '../../src/services/summary.js';
-import { ALREADY_RUNNING, activeEntry, NO_ACTIVE_TIMER, startTimer, stopTimer } from '../../src/services/timer.js';
+import { ALREADY_RUNNING, activeEntry, NO_ACTIVE_TIMER, startTimer, stopTimer, switchTimer } from '../../src/services/timer.js';
 import { makeAdmin, makeEntry, makeProject, makeTask, makeUser } from '../factories.js';
 
 async function rejection(p: Promise<unknown>): Promise<{ status: number; message: string }> {
@@ -177,6 +177,51 @@ describe('services/timer', () => {
       } finally {
         off();
       }
+    });
+  });
+
+  describe('switchTimer', () => {
+    it('stops and starts at the same instant, then emits timer.stopped and timer.started', async () => {
+      const user = await makeUser();
+      const a = await makeProject({ members: [user] });
+      const b = await makeProject({ members: [user], billable: false });
+      const old = await startTimer(user, { project_id: a.id }, new Date('2026-03-01T09:00:00Z'));
+      seen = [];
+      const at = new Date('2026-03-01T10:30:00Z');
+      const { stopped, started } = await switchTimer(user, { project_id: b.id, notes: 'next' }, at);
+      expect(stopped?.id).to.equal(old.id);
+      expect(stopped?.end_time?.toISOString()).to.equal(at.toISOString());
+      expect(stopped?.duration_seconds).to.equal(5400);
+      expect(started).to.deep.include({ project_id: b.id, end_time: null, notes: 'next', billable: false, source: 'timer' });
+      expect(started.start_time.toISOString()).to.equal(at.toISOString());
+      expect(seen.map((e) => `${e.name} ${e.payload.entry.id}`)).to.deep.equal([`timer.stopped ${old.id}`, `timer.started ${started.id}`]);
+      expect(seen[0].payload.project.id).to.equal(a.id);
+      expect(seen[1].payload.project.id).to.equal(b.id);
+    });
+
+    it('rolls the stop back when the start fails inside the transaction: the old timer keeps running', async () => {
+      const user = await makeUser();
+      const a = await makeProject({ members: [user] });
+      const b = await makeProject({ members: [user] });
+      const old = await startTimer(user, { project_id: a.id });
+      seen = [];
+      // The insert fails after the UPDATE ran (an invalid source is refused by the model).
+      const err = await rejection(switchTimer(user, { project_id: b.id, source: 'Not A Source' }));
+      expect(String((err as unknown as Error).name)).to.equal('SequelizeValidationError');
+      const running = await activeEntry(user.id);
+      expect(running?.id).to.equal(old.id);
+      expect((await TimeEntry.findByPk(old.id))!.duration_seconds).to.equal(null);
+      expect(await TimeEntry.count()).to.equal(1);
+      expect(seen).to.deep.equal([]);
+    });
+
+    it('refuses a project the user may not use (403) before touching the running timer', async () => {
+      const user = await makeUser();
+      const a = await makeProject({ members: [user] });
+      const old = await startTimer(user, { project_id: a.id });
+      const err = await rejection(switchTimer(user, { project_id: (await makeProject()).id }));
+      expect(err.status).to.equal(403);
+      expect((await activeEntry(user.id))?.id).to.equal(old.id);
     });
   });
 

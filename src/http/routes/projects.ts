@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { notFound, validation } from '../../errors.js';
 import { db, Project, ProjectMember, User } from '../../models/index.js';
 import { listAllowedProjects } from '../../services/access.js';
+import { projectsLastUsed } from '../../services/recent.js';
 import { currentUser, requireAdmin } from '../../web/auth.js';
 import { parseInput } from '../../validation/validate.js';
 import { presentProject } from '../presenters.js';
@@ -16,12 +17,23 @@ const createSchema = z.object({
   member_ids: z.array(id).max(1000).optional(),
 });
 const memberSchema = z.object({ user_id: id });
+const listQuery = z.object({ order: z.enum(['name', 'recent'], { errorMap: () => ({ message: 'must be name or recent' }) }).optional() });
 
 export function registerProjectRoutes(router: AppRouter): void {
   router.get('/projects', async (ctx) => {
     const activeOnly = ctx.query.status === 'active';
-    const projects = await listAllowedProjects(currentUser(ctx), { activeOnly });
-    ctx.body = { ok: true, projects: projects.map(presentProject) };
+    const { order } = parseInput(listQuery, { order: ctx.query.order });
+    const user = currentUser(ctx);
+    const projects = await listAllowedProjects(user, { activeOnly });
+    if (order !== 'recent') {
+      ctx.body = { ok: true, projects: projects.map(presentProject) };
+      return;
+    }
+    // ?order=recent: the caller's most recently used projects first (own entries), then by name.
+    const lastUsed = await projectsLastUsed(user);
+    const at = (p: { id: number }) => lastUsed.get(p.id)?.getTime() ?? 0;
+    const sorted = [...projects].sort((a, b) => at(b) - at(a)); // stable: ties keep the name order
+    ctx.body = { ok: true, projects: sorted.map((p) => ({ ...presentProject(p), last_used_at: lastUsed.get(p.id) ?? null })) };
   });
 
   router.post('/projects', requireAdmin(), async (ctx) => {

@@ -1,17 +1,20 @@
 import { z } from 'zod';
 import { Project, Task } from '../../models/index.js';
 import { todaySummary } from '../../services/summary.js';
-import { activeEntry, runningSeconds, startTimer, stopTimer } from '../../services/timer.js';
+import { recentPairs } from '../../services/recent.js';
+import { activeEntry, runningSeconds, startTimer, stopTimer, switchTimer } from '../../services/timer.js';
 import { currentUser } from '../../web/auth.js';
 import { parseInput } from '../../validation/validate.js';
 import { presentEntry } from '../presenters.js';
-import { id, optionalId } from '../../validation/schemas.js';
+import { formBool, id, optionalId } from '../../validation/schemas.js';
 import type { AppRouter } from '../../web/types.js';
 
 const startSchema = z.object({
   project_id: id,
   task_id: optionalId,
   notes: z.union([z.string().max(5000, 'must be at most 5000 characters'), z.null()]).optional(),
+  /** Default: the project's `billable`. */
+  billable: formBool.optional(),
 });
 
 export function registerTimerRoutes(router: AppRouter): void {
@@ -20,6 +23,19 @@ export function registerTimerRoutes(router: AppRouter): void {
     const entry = await startTimer(currentUser(ctx), { ...body, source: 'timer' });
     ctx.status = 201;
     ctx.body = { ok: true, entry: presentEntry(entry) };
+  });
+
+  // Stop (if anything runs) and start in one transaction; a refused start leaves the old timer running.
+  router.post('/timer/switch', async (ctx) => {
+    const body = parseInput(startSchema, ctx.request.body);
+    const { stopped, started } = await switchTimer(currentUser(ctx), { ...body, source: 'timer' });
+    ctx.status = 201;
+    ctx.body = { ok: true, stopped: stopped ? presentEntry(stopped) : null, entry: presentEntry(started) };
+  });
+
+  router.get('/timer/recent', async (ctx) => {
+    const recent = await recentPairs(currentUser(ctx), 5);
+    ctx.body = { ok: true, recent };
   });
 
   router.post('/timer/stop', async (ctx) => {

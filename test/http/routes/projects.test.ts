@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Project, ProjectMember } from '../../../src/models/index.js';
-import { makeAdmin, makeProject, makeUser } from '../../factories.js';
+import { makeAdmin, makeEntry, makeProject, makeUser } from '../../factories.js';
 import { loginAs, useTestServer } from '../../support/server.js';
 
 describe('projects API', () => {
@@ -19,6 +19,27 @@ describe('projects API', () => {
       expect(res.body.projects[1]).to.include({ id: mine.id, name: 'B mine', status: 'active', billable: true });
       const active = await c.get('/api/projects?status=active');
       expect(active.body.projects.map((p: { id: number }) => p.id)).to.deep.equal([mine.id]);
+    });
+
+    it('?order=recent: the caller\'s most recently used projects first, then the rest by name', async () => {
+      const user = await makeUser();
+      const other = await makeUser();
+      const alpha = await makeProject({ name: 'Alpha', members: [user, other] });
+      await makeProject({ name: 'Beta', members: [user] });
+      const gamma = await makeProject({ name: 'Gamma', members: [user] });
+      const delta = await makeProject({ name: 'Delta', members: [user] });
+      await makeEntry(user, gamma, { start: new Date(Date.now() - 5 * 3600_000) });
+      await makeEntry(user, delta, { start: new Date(Date.now() - 2 * 3600_000) });
+      await makeEntry(other, alpha, { start: new Date(Date.now() - 60_000) }); // someone else's use does not count
+      const c = await loginAs(srv, user);
+      const res = await c.get('/api/projects?status=active&order=recent');
+      expect(res.status).to.equal(200);
+      expect(res.body.projects.map((p: { name: string }) => p.name)).to.deep.equal(['Delta', 'Gamma', 'Alpha', 'Beta']);
+      expect(res.body.projects[0].last_used_at).to.be.a('string');
+      expect(res.body.projects[2].last_used_at).to.equal(null);
+      const bad = await c.get('/api/projects?order=newest');
+      expect(bad.status).to.equal(400);
+      expect(bad.body.error).to.equal('order: must be name or recent');
     });
 
     it('lists every project for an admin', async () => {
