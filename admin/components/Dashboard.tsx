@@ -1,15 +1,14 @@
-// AdminJS home: the logged-in user's running timer (with Stop), today's hours and the health of
-// every connector of the server's list (GET /api/integrations) at a glance (with the reason of an Error in plain words). Everything comes from the JSON API with the shared session.
-import React, { useCallback, useEffect, useMemo, useState } from 'react';
+// AdminJS home: the logged-in user's timer (start, stop, switch, continue recent work:
+// dashboard/TimerPanel.tsx), today's hours and the health of every connector of the server's list (GET /api/integrations) at a glance (with the reason of an Error in plain words). Everything comes from the JSON API with the shared session.
+import React, { useCallback, useEffect, useState } from 'react';
 import { Box, H2, H4, Link, Text } from '@adminjs/design-system';
 import { ViewHelpers } from 'adminjs';
-import { apiGet, apiPost, loadConnectors, loadMe, messageOf, type ConnectorListing, type Me } from './connectors/api.js';
-import { ActionButton, healthOf, ResultLine, StatusBadge, type Result, type SyncInfo } from './connectors/ui.js';
+import { apiGet, loadConnectors, loadMe, messageOf, type ConnectorListing, type Me } from './connectors/api.js';
+import { healthOf, StatusBadge, type SyncInfo } from './connectors/ui.js';
+import { hm, TimerPanel } from './dashboard/TimerPanel.js';
 
-type TimerStatus = { active: boolean; entry?: { project_name?: string | null; task_name?: string | null; notes?: string | null; start_time?: string; elapsed_seconds?: number } };
 type Summary = { hours: number; projects: number };
 
-export const hms = (s: number) => [Math.floor(s / 3600), Math.floor((s % 3600) / 60), s % 60].map((n) => String(n).padStart(2, '0')).join(':');
 /** Panel URLs under the host's rootPath (AdminJS knows it in the browser). */
 const h = new ViewHelpers();
 
@@ -20,60 +19,6 @@ const Panel: React.FC<{ title: string; testId: string; children: React.ReactNode
   </Box>
 );
 
-function useTicking(start: number | null): number {
-  const [now, setNow] = useState(Date.now());
-  useEffect(() => {
-    if (start === null) return undefined;
-    const t = window.setInterval(() => setNow(Date.now()), 1000);
-    return () => window.clearInterval(t);
-  }, [start]);
-  return start === null ? 0 : Math.max(0, Math.floor((now - start) / 1000));
-}
-
-const TimerPanel: React.FC<{ onStopped: () => void }> = ({ onStopped }) => {
-  const [timer, setTimer] = useState<TimerStatus | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<Result | null>(null);
-  const load = useCallback(async () => {
-    const res = await apiGet<TimerStatus>('/api/timer/status');
-    setTimer(res.ok ? res.body : { active: false });
-  }, []);
-  useEffect(() => {
-    void load();
-  }, [load]);
-  // The server's elapsed time anchors a local clock, so the browser's clock skew does not matter.
-  const anchor = useMemo(() => (timer?.active ? Date.now() - (timer.entry?.elapsed_seconds ?? 0) * 1000 : null), [timer]);
-  const elapsed = useTicking(anchor);
-
-  const stop = async () => {
-    setBusy(true);
-    const res = await apiPost<{ entry?: { duration_seconds?: number } }>('/api/timer/stop');
-    setBusy(false);
-    setResult(res.ok ? { kind: 'success', text: `Timer stopped (duration ${hms(res.body.entry?.duration_seconds ?? 0)}).` } : { kind: 'error', text: messageOf(res, 'Could not stop the timer') });
-    await load();
-    onStopped();
-  };
-
-  return (
-    <Panel title="Running timer" testId="dashboard-timer">
-      {timer === null ? <Text color="grey60">Loading…</Text> : timer.active ? (
-        <Box>
-          <Text fontSize="h3" lineHeight="xl" fontWeight="bold" mb="sm" data-testid="dashboard-timer-elapsed" style={{ fontVariantNumeric: 'tabular-nums' }}>{hms(elapsed)}</Text>
-          <Text mb="sm" data-testid="dashboard-timer-project"><strong>{timer.entry?.project_name ?? 'Project'}</strong>{timer.entry?.task_name ? ` — ${timer.entry.task_name}` : ''}</Text>
-          {timer.entry?.notes ? <Text variant="sm" color="grey60" mb="sm">{timer.entry.notes}</Text> : null}
-          <ActionButton testId="dashboard-timer-stop" label="Stop timer" busyLabel="Stopping…" icon="StopCircle" primary danger busy={busy} onClick={() => void stop()} />
-        </Box>
-      ) : (
-        <Box>
-          <Text mb="sm" data-testid="dashboard-timer-none">No timer running.</Text>
-          <Text variant="sm" color="grey60">Start one from <Link href={h.resourceUrl({ resourceId: 'time_entries' })}>Time entries</Link> (“Start again”), with <code>/tt start</code> in Slack or through the API.</Text>
-        </Box>
-      )}
-      <ResultLine result={result} testId="dashboard-timer-result" />
-    </Panel>
-  );
-};
-
 const TodayPanel: React.FC<{ version: number }> = ({ version }) => {
   const [summary, setSummary] = useState<Summary | null>(null);
   useEffect(() => {
@@ -81,8 +26,10 @@ const TodayPanel: React.FC<{ version: number }> = ({ version }) => {
   }, [version]);
   return (
     <Panel title="Today" testId="dashboard-today">
-      <Text fontSize="h3" lineHeight="xl" fontWeight="bold" mb="sm" data-testid="dashboard-today-hours">{summary ? `${summary.hours} h` : '…'}</Text>
-      <Text color="grey60">{summary ? `logged across ${summary.projects} project(s), in your time zone. Running timers count once stopped.` : 'Loading…'}</Text>
+      <Text fontSize="h3" lineHeight="xl" fontWeight="bold" mb="sm" data-testid="dashboard-today-hours" style={{ fontVariantNumeric: 'tabular-nums' }}>
+        {summary ? hm(Math.round(summary.hours * 3600)) : '…'}
+      </Text>
+      <Text color="grey60">{summary ? `hours logged across ${summary.projects} project(s), in your time zone. Running timers count once stopped.` : 'Loading…'}</Text>
     </Panel>
   );
 };
@@ -130,6 +77,7 @@ const ConnectorHealth: React.FC = () => {
 const Dashboard: React.FC = () => {
   const [me, setMe] = useState<Me | null>(null);
   const [version, setVersion] = useState(0);
+  const timerChanged = useCallback(() => setVersion((v) => v + 1), []);
   useEffect(() => {
     void loadMe().then(setMe);
   }, []);
@@ -141,7 +89,7 @@ const Dashboard: React.FC = () => {
           <Text color="grey60">{new Date().toLocaleDateString(undefined, { weekday: 'long', day: 'numeric', month: 'long', timeZone: me?.timezone || undefined })}{me ? ` · ${me.timezone}` : ''}</Text>
         </Box>
         <Box flex flexDirection="row" flexWrap="wrap" style={{ gap: 24 }}>
-          <TimerPanel onStopped={() => setVersion((v) => v + 1)} />
+          <TimerPanel onChanged={timerChanged} />
           <TodayPanel version={version} />
           <ConnectorHealth />
         </Box>
