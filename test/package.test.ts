@@ -1,4 +1,4 @@
-// The npm package a host installs: `npm pack` builds it (prepack) and ships the compiled plugin
+// The npm package a host installs: `npm pack` builds it (prepare) and ships the compiled plugin
 // with its declarations, the panel's components and the migrations, and nothing of the tests or
 // the local data. The end-to-end install into a host is test/examples/existingAdminApp.test.ts.
 import { expect } from 'chai';
