@@ -10,6 +10,16 @@ export const isoInstant = z
   .trim()
   .refine((v) => !Number.isNaN(Date.parse(v)), 'must be an ISO 8601 date-time')
   .transform((v) => new Date(v));
+const DAY_MS = 86_400_000;
+/** Days since 1970-01-01 of a `YYYY-MM-DD` calendar date, or NaN when it is not one. */
+export function dayNumber(text: string): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) return NaN;
+  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  return new Date(ms).toISOString().startsWith(text) ? ms / DAY_MS : NaN;
+}
+/** A calendar date `YYYY-MM-DD` (no time, no zone: the caller says whose day it is). */
+export const localDay = z.string().trim().refine((v) => !Number.isNaN(dayNumber(v)), 'must be a date (YYYY-MM-DD)');
 export const githubUsername = z
   .string()
   .trim()

@@ -10,6 +10,7 @@ import { registerProjectRoutes } from './projects.js';
 import { registerReportRoutes } from './reports.js';
 import { registerTaskRoutes } from './tasks.js';
 import { registerTimeEntryRoutes } from './timeEntries.js';
+import { registerTimesheetRoutes } from './timesheet.js';
 import { registerTimerRoutes } from './timer.js';
 
 export function apiRoutes(baseUrl: string) {
@@ -21,5 +22,6 @@ export function apiRoutes(baseUrl: string) {
   registerTimerRoutes(api);
   registerTimeEntryRoutes(api);
   registerReportRoutes(api);
+  registerTimesheetRoutes(api);
   return [api];
 }

@@ -9,19 +9,9 @@ import { timeEntriesCsv } from '../../services/reportCsv.js';
 import { GROUPS, MAX_REPORT_DAYS, reportSummary, reportUserId, requireGroupAllowed, requireReportProject, type ReportFilter } from '../../services/reports.js';
 import { currentUser } from '../../web/auth.js';
 import { checkInput, type FieldErrors } from '../../validation/validate.js';
-import { id } from '../../validation/schemas.js';
+import { dayNumber, id, localDay } from '../../validation/schemas.js';
 import type { AppRouter } from '../../web/types.js';
 
-const DAY_MS = 86_400_000;
-/** Days since 1970-01-01 of a `YYYY-MM-DD` calendar date, or NaN when it is not one. */
-function dayNumber(text: string): number {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (!m) return NaN;
-  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  return new Date(ms).toISOString().startsWith(text) ? ms / DAY_MS : NaN;
-}
-
-const localDay = z.string().trim().refine((v) => !Number.isNaN(dayNumber(v)), 'must be a date (YYYY-MM-DD)');
 const filters = { from: localDay, to: localDay, project_id: id.optional(), user_id: id.optional() };
 const csvSchema = z.object(filters);
 const groupBySchema = z.enum(GROUPS, { errorMap: () => ({ message: `must be one of ${GROUPS.join(', ')}` }) });
