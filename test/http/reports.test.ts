@@ -188,6 +188,20 @@ describe('reports API', () => {
       });
     });
 
+    it('billable=true / false exports only billable or only non-billable entries, like the summary with the same filters', async () => {
+      const { user, project, c } = await member();
+      await makeEntry(user, project, { start: at('2026-03-02T09:00:00Z'), end: at('2026-03-02T10:00:00Z'), billable: true, notes: 'paid' });
+      await makeEntry(user, project, { start: at('2026-03-02T11:00:00Z'), end: at('2026-03-02T11:30:00Z'), billable: false, notes: 'internal' });
+      const cells = (rs: string[][]) => rs.map((r) => [r[7], r[8], r[3]]);
+      expect(cells(await rows(c, 'from=2026-03-02&to=2026-03-02&billable=true'))).to.deep.equal([['paid', 'true', '1.00']]);
+      expect(cells(await rows(c, 'from=2026-03-02&to=2026-03-02&billable=false'))).to.deep.equal([['internal', 'false', '0.50']]);
+      expect(cells(await rows(c, 'from=2026-03-02&to=2026-03-02'))).to.have.length(2);
+      const sum = await c.get('/api/reports/summary?from=2026-03-02&to=2026-03-02&group_by=project&billable=false');
+      expect(sum.body.total_seconds).to.equal(1800);
+      const bad = await csv(c, 'from=2026-03-02&to=2026-03-02&billable=yes');
+      expect([bad.status, bad.body.fields]).to.deep.equal([400, { billable: 'must be true or false' }]);
+    });
+
     describe('input', () => {
       it('allows 366 days and refuses 367 with a clear message', async () => {
         const { c } = await member();

@@ -12,14 +12,16 @@ import { checkInput, type FieldErrors } from '../../validation/validate.js';
 import { dayNumber, id, localDay } from '../../validation/schemas.js';
 import type { AppRouter } from '../../web/types.js';
 
-const filters = { from: localDay, to: localDay, project_id: id.optional(), user_id: id.optional() };
+const filters = {
+  from: localDay,
+  to: localDay,
+  project_id: id.optional(),
+  user_id: id.optional(),
+  billable: z.enum(['true', 'false'], { errorMap: () => ({ message: 'must be true or false' }) }).transform((v) => v === 'true').optional(),
+};
 const csvSchema = z.object(filters);
 const groupBySchema = z.enum(GROUPS, { errorMap: () => ({ message: `must be one of ${GROUPS.join(', ')}` }) });
-const summarySchema = z.object({
-  ...filters,
-  group_by: groupBySchema,
-  billable: z.enum(['true', 'false'], { errorMap: () => ({ message: 'must be true or false' }) }).transform((v) => v === 'true').optional(),
-});
+const summarySchema = z.object({ ...filters, group_by: groupBySchema });
 
 /** `to` before `from`, or a range longer than the limit (checked once both are dates). */
 function rangeProblem(query: Record<string, unknown>): FieldErrors {
@@ -67,7 +69,7 @@ async function checkedReport<T extends CsvQuery>(user: User, schema: z.ZodType<T
   for (const [field, err] of refused) fields[field] = err.message.replace(/^./, (c) => c.toLowerCase());
   if (!checked.ok || Object.keys(fields).length > 0) throw invalidFields(fields);
   const q = checked.data;
-  const filter: ReportFilter = { from: q.from, to: q.to, timeZone: user.timezone || 'UTC', now: new Date(), userId, projectId: q.project_id };
+  const filter: ReportFilter = { from: q.from, to: q.to, timeZone: user.timezone || 'UTC', now: new Date(), userId, projectId: q.project_id, billable: q.billable };
   return { q, filter };
 }
 
@@ -89,7 +91,7 @@ export function registerReportRoutes(router: AppRouter): void {
 
   router.get('/reports/summary', async (ctx) => {
     const { q, filter } = await checkedReport(currentUser(ctx), summarySchema, ctx.query);
-    const summary = await reportSummary({ ...filter, billable: q.billable }, q.group_by);
+    const summary = await reportSummary(filter, q.group_by);
     ctx.body = { ok: true, from: filter.from, to: filter.to, group_by: q.group_by, ...summary };
   });
 }
