@@ -8,11 +8,13 @@ import AdminJS, { type ComponentLoader, type LocaleTranslations, type PageHandle
 import * as AdminJSSequelize from '@adminjs/sequelize';
 import { setAdminFlag } from './access.js';
 import type { AdminContext } from './context.js';
+import type { FieldComponents } from './resources/fields.js';
 import { integrationsResource } from './resources/integrations.resource.js';
 import { outboxResource } from './resources/outbox.resource.js';
 import { projectMembersResource, projectsResource } from './resources/projects.resource.js';
 import { tasksResource } from './resources/tasks.resource.js';
 import { timeEntriesResource } from './resources/timeEntries.resource.js';
+import { RESOURCE_TEXTS } from './texts.js';
 
 AdminJS.registerAdapter({ Resource: AdminJSSequelize.Resource, Database: AdminJSSequelize.Database });
 
@@ -51,10 +53,21 @@ export function buildPanel(ctx: PanelOptions): Panel {
     MyProfile: componentLoader.add('TimeTrackerMyProfile', component('MyProfile')),
     IntegrationHealth: componentLoader.add('TimeTrackerIntegrationHealth', component('IntegrationHealth')),
   };
+  const fields: FieldComponents = {
+    duration: componentLoader.add('TimeTrackerDuration', component('fields/Duration')),
+    dateTime: componentLoader.add('TimeTrackerDateTime', component('fields/DateTime')),
+    text: componentLoader.add('TimeTrackerText', component('fields/Text')),
+    taskStatus: componentLoader.add('TimeTrackerTaskStatus', component('fields/TaskStatus')),
+    taskLink: componentLoader.add('TimeTrackerTaskLink', component('fields/TaskLink')),
+    settings: componentLoader.add('TimeTrackerSettings', component('fields/Settings')),
+  };
   for (const c of ctx.connectors) componentLoader.add(c.card.name, c.card.path);
   const titles = ctx.connectors.map((c) => c.title);
   return {
-    resources: [timeEntriesResource, projectsResource, tasksResource, integrationsResource(ctx, { health: names.IntegrationHealth }), outboxResource, projectMembersResource],
+    resources: [
+      timeEntriesResource(fields), projectsResource(fields), tasksResource(fields),
+      integrationsResource(ctx, { ...fields, health: names.IntegrationHealth }), outboxResource, projectMembersResource,
+    ],
     pages: {
       [PAGES.connectors]: { component: names.PersonalConnectors, icon: 'Link' },
       [PAGES.profile]: { component: names.MyProfile, icon: 'User' },
@@ -62,18 +75,12 @@ export function buildPanel(ctx: PanelOptions): Panel {
     dashboard: { component: names.Dashboard },
     translations: {
       actions: { stopTimer: 'Stop timer', startAgain: 'Start again', testConnection: 'Test connection', syncNow: 'Sync now', retryNow: 'Retry now' },
-      properties: { config_summary: 'Configuration' },
       labels: { time_entries: 'Time entries', projects: 'Projects', tasks: 'Tasks', integrations: 'Integrations', project_members: 'Project members', outbox_messages: 'Outbox messages' },
       pages: { [PAGES.connectors]: 'Personal connectors', [PAGES.profile]: 'My profile' },
       // Enum badges are translated as labels.{property}.{label}; without this "GitHub" would read "Git Hub".
       resources: {
-        integrations: {
-          labels: { provider: Object.fromEntries(titles.map((t) => [t, t])) },
-          properties: {
-            user_id: 'Owner', is_active: 'Active', health: 'Status', last_success_at: 'Last verified', last_error_at: 'Last failed',
-            last_sync_at: 'Last synced', last_sync_status: 'Last sync status', last_error: 'Last error',
-          },
-        },
+        ...RESOURCE_TEXTS,
+        integrations: { ...RESOURCE_TEXTS.integrations, labels: { provider: Object.fromEntries(titles.map((t) => [t, t])) } },
       },
       // AdminJS's own forbiddenError text shows raw {{placeholders}} in its notice.
       messages: { forbiddenError: 'You do not have access to this record.' },

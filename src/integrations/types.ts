@@ -29,6 +29,8 @@ export interface ConnectorIdentity {
   secretKeys: readonly string[];
   /** `time_entries.source` of the entries it creates, e.g. "github" (lower snake case, ≤ 20 characters). */
   source: EntrySource;
+  /** Labels of its config keys on the Integration show page; a key without one reads humanized ("repo_name" → "Repo name"). */
+  settingLabels?: Readonly<Record<string, string>>;
 }
 
 /** Record actions of the panel's Integrations resource a connector may restrict to admins. */

@@ -108,7 +108,7 @@ describe('a fourth connector added to the list', () => {
       expect(list.status).to.equal(200);
       const rec = list.body.records.find((r: { params: { provider: string } }) => r.params.provider === 'fourth_connector');
       expect(rec.params).to.include({ user_id: user.id, health: 'not_verified' });
-      expect(rec.params.config_summary).to.include('label: mine').and.include('webhook_secret: set');
+      expect(rec.params.config_summary).to.include('Label: mine').and.include('Webhook secret: set');
       expect(rec.params.config_summary).to.not.include(SECRET);
       const action = await c.post(`/admin/api/resources/integrations/records/${rec.id}/testConnection`);
       // AdminJS answers a forbidden action with 200 and an error notice; nothing is recorded.

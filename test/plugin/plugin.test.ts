@@ -52,7 +52,12 @@ describe('createTimeTrackerPlugin()', () => {
     expect(Object.keys(tt.pages)).to.deep.equal(['personal-connectors', 'my-profile']);
     expect(tt.dashboard.component).to.equal('TimeTrackerDashboard');
     expect((tt.locale.translations.en.labels as Record<string, string>).time_entries).to.equal('Time entries');
-    expect(Object.keys(opts.componentLoader.getComponents())).to.include.members(['TimeTrackerDashboard', 'TimeTrackerPersonalConnectors', 'GitHubCard', 'GoogleCard', 'SlackCard']);
+    const texts = (tt.locale.translations.en.resources as Record<string, { actions: Record<string, string>; properties: Record<string, string> }>).time_entries;
+    expect(texts.actions.list, 'the list page is titled by its resource').to.equal('Time entries');
+    expect(texts.properties).to.include({ user_id: 'User', start_time: 'Started', duration_seconds: 'Duration' });
+    expect(Object.keys(opts.componentLoader.getComponents())).to.include.members([
+      'TimeTrackerDashboard', 'TimeTrackerPersonalConnectors', 'TimeTrackerDuration', 'TimeTrackerDateTime', 'GitHubCard', 'GoogleCard', 'SlackCard',
+    ]);
     expect(tt.connectors.map((c) => c.slug)).to.deep.equal(['github', 'google', 'slack']);
     expect(JSON.stringify(tt.config)).not.to.include(opts.encryptionKeys[0]);
   });

@@ -23,6 +23,10 @@ export const IDENTITY = {
   title: 'GitHub',
   secretKeys: ['github_token', 'webhook_secret', 'previous_webhook_secret'],
   source: 'github',
+  settingLabels: {
+    github_token: 'Personal access token', repo_owner: 'Repository owner', repo_name: 'Repository name', default_project_id: 'Default project',
+    label_filter: 'Label filter', auto_start_timer: 'Start my timer when an issue is assigned to me', webhook_secret: 'Webhook secret',
+  },
 } as const satisfies ConnectorIdentity;
 export const PROVIDER = IDENTITY.provider;
 /** Config keys holding secrets: sealed at rest, never shown. */

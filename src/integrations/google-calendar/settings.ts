@@ -19,6 +19,10 @@ export const IDENTITY = {
   title: 'Google Calendar',
   secretKeys: ['access_token', 'refresh_token'],
   source: 'google_calendar',
+  settingLabels: {
+    access_token: 'Access token', refresh_token: 'Refresh token', calendar_id: 'Calendar', sync_direction: 'Sync direction',
+    default_project_id: 'Default project', sync_days_back: 'Days to import',
+  },
 } as const satisfies ConnectorIdentity;
 export const PROVIDER = IDENTITY.provider;
 /** Config keys holding secrets: sealed at rest, never shown. */

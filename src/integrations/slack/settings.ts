@@ -20,6 +20,10 @@ export const IDENTITY = {
   title: 'Slack',
   secretKeys: ['bot_token', 'signing_secret'],
   source: 'slack',
+  settingLabels: {
+    bot_token: 'Bot token', signing_secret: 'Signing secret', channel_id: 'Channel', notify_on_start: 'Post when a timer starts',
+    notify_on_stop: 'Post when a timer stops', daily_summary: 'Daily summary', daily_summary_time: 'Daily summary at', linked_slack_user_id: 'Your Slack user ID',
+  },
 } as const satisfies ConnectorIdentity;
 export const PROVIDER = IDENTITY.provider;
 /** Config keys holding secrets: sealed at rest, never shown. */
