@@ -74,6 +74,16 @@ function connectorOptions(config: Readonly<Config>, list?: readonly ConnectorDes
 /** "A, B and C". */
 const inWords = (items: readonly string[]) => (items.length > 1 ? `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}` : items.join(''));
 
+/** The standalone Users resource's page titles, labels and empty state. */
+const USERS_TEXTS = {
+  actions: { list: 'Users', show: 'User', edit: 'Edit user', new: 'New user' },
+  properties: {
+    id: 'ID', username: 'Username', email: 'Email', full_name: 'Name', role: 'Role', is_active: 'Active', timezone: 'Timezone',
+    github_username: 'GitHub username', password: 'Password', created_at: 'Created', updated_at: 'Updated',
+  },
+  messages: { noRecords: 'No users yet', noRecordsInResource: 'Add the people who track time here; each signs in with their email and password.' },
+};
+
 export async function createApp(opts: AppOptions): Promise<BuiltApp> {
   const { config, sequelize } = opts;
   StandaloneUser.initModel(sequelize);
@@ -104,7 +114,7 @@ export async function createApp(opts: AppOptions): Promise<BuiltApp> {
   if (config.nodeEnv !== 'production') fs.rmSync(path.resolve('.adminjs'), { recursive: true, force: true });
   const titles = tt.connectors.map((c) => c.title);
   const root = config.adminRootPath;
-  const en = tt.locale.translations.en as { labels?: object; messages?: object };
+  const en = tt.locale.translations.en as { labels?: object; messages?: object; resources?: object };
   const admin = new AdminJS({
     rootPath: root,
     loginPath: `${root}/login`,
@@ -120,6 +130,7 @@ export async function createApp(opts: AppOptions): Promise<BuiltApp> {
         en: {
           ...en,
           labels: { ...en.labels, users: 'Users' },
+          resources: { ...en.resources, users: USERS_TEXTS },
           messages: { ...en.messages, loginWelcome: 'Log in with your TimeTracker email and password.' },
           components: { Login: { welcomeHeader: 'TimeTracker', welcomeMessage: `Track time where you already work: ${inWords(titles)}.` } },
         },

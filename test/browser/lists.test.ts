@@ -149,4 +149,16 @@ describe('Resource pages (browser)', function () {
     expect(text).to.not.include('ghp_').and.not.include('default_project_id');
     await screenshot(page.locator('body'), 'integration-show');
   });
+
+  it('Users (standalone): titled list with human labels', async () => {
+    const admin = await makeAdmin();
+    await makeUser({ github_username: 'octocat' });
+    const { page } = await freshPage(s.browser);
+    await loginViaForm(page, s.srv.url, admin.email);
+    await page.goto(`${s.srv.url}/admin/resources/users`, { waitUntil: 'domcontentloaded' });
+    await waitForText(page.locator('table'), 'octocat');
+    expect(await title(page)).to.equal('Users');
+    expect(await headers(page)).to.include.members(['Name', 'Active', 'Timezone', 'GitHub username']);
+    expect(await brokenWords(page)).to.deep.equal([]);
+  });
 });
