@@ -3,7 +3,7 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
 import type { Sequelize } from 'sequelize';
-import { migrateUp } from '../../src/db/migrator.js';
+import { migrateStandalone } from '../../src/db/migrator.js';
 import { createSequelize } from '../../src/db/sequelize.js';
 import { freePort } from './proc.js';
 import { removeTempDir, tempDir } from './tempDirs.js';
@@ -73,6 +73,6 @@ export async function startCluster(opts: { database?: string; maxConnections?: n
 /** A Sequelize connection for seeding and assertions (raw SQL only; models stay unbound), schema migrated. */
 export async function openDatabase(url: string, poolMax = 10): Promise<Sequelize> {
   const sequelize = createSequelize(url, { poolMax });
-  await migrateUp(sequelize);
+  await migrateStandalone(sequelize);
   return sequelize;
 }
