@@ -147,7 +147,7 @@ describe('Resource pages (browser)', function () {
     const text = await settings.innerText();
     for (const line of [/Repository owner\s+octo-org/, /Repository name\s+portal/, /Default project\s+Client portal/, /Personal access token\s+set/]) expect(text).to.match(line);
     expect(text).to.not.include('ghp_').and.not.include('default_project_id');
-    await screenshot(page.locator('body'), 'integration-show');
+    await screenshot(page.locator('body'), 'integration-settings');
   });
 
   it('Users (standalone): titled list with human labels', async () => {
