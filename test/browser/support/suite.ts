@@ -10,6 +10,17 @@ export interface BrowserSuite {
   browser: Browser;
 }
 
+/**
+ * Outside production AdminJS bundles the panel's components on the first request for them (rollup
+ * over every component and the libraries they import, such as Recharts: several seconds, more on a
+ * busy machine). Build it before the first page, so page timeouts measure pages.
+ */
+async function buildComponentBundle(baseUrl: string): Promise<void> {
+  const res = await fetch(`${baseUrl}/admin/frontend/assets/components.bundle.js`, { signal: AbortSignal.timeout(SUITE_TIMEOUT / 2) });
+  const text = await res.text();
+  expect(res.status, text.slice(0, 500)).to.equal(200);
+}
+
 /** Registers before/after hooks; the returned object is filled in `before`. */
 export function browserSuite(opts: { env?: Record<string, string> } = {}): BrowserSuite {
   const suite = {} as BrowserSuite;
@@ -17,6 +28,7 @@ export function browserSuite(opts: { env?: Record<string, string> } = {}): Brows
     this.timeout(SUITE_TIMEOUT);
     requireChromium(this);
     suite.srv = await startTestServer({ env: opts.env });
+    await buildComponentBundle(suite.srv.url);
     suite.browser = await launchBrowser();
   });
   after(async function () {
