@@ -1,5 +1,5 @@
-// TimeTracker's part of an AdminJS panel: resources, the dashboard, three pages (Personal connectors,
-// My profile, Reports) and their labels, for the host to pass to its own `new AdminJS({...})`. Custom
+// TimeTracker's part of an AdminJS panel: resources, the dashboard, four pages (Timesheet,
+// Personal connectors, My profile, Reports) and their labels, for the host to pass to its own `new AdminJS({...})`. Custom
 // components are React files that AdminJS bundles itself, added to the host's ComponentLoader; they
 // talk to the JSON API. Each connector's card and provider label come from the connector list.
 import path from 'node:path';
@@ -22,8 +22,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 /** Components ship as .tsx next to this file (copied as they are into dist/ by the build). */
 const component = (name: string) => path.join(here, 'components', name);
 
-/** Page keys are URL segments: {rootPath}/pages/personal-connectors, {rootPath}/pages/my-profile, {rootPath}/pages/reports. */
-export const PAGES = { connectors: 'personal-connectors', profile: 'my-profile', reports: 'reports' } as const;
+/** Page keys are URL segments: {rootPath}/pages/timesheet, {rootPath}/pages/personal-connectors, {rootPath}/pages/my-profile, {rootPath}/pages/reports. */
+export const PAGES = { timesheet: 'timesheet', connectors: 'personal-connectors', profile: 'my-profile', reports: 'reports' } as const;
 
 /** "A, B and C". */
 export const inWords = (items: readonly string[]) => (items.length > 1 ? `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}` : items.join(''));
@@ -51,6 +51,7 @@ export function buildPanel(ctx: PanelOptions): Panel {
     Dashboard: componentLoader.add('TimeTrackerDashboard', component('Dashboard')),
     PersonalConnectors: componentLoader.add('TimeTrackerPersonalConnectors', component('PersonalConnectors')),
     MyProfile: componentLoader.add('TimeTrackerMyProfile', component('MyProfile')),
+    Timesheet: componentLoader.add('TimeTrackerTimesheet', component('Timesheet')),
     Reports: componentLoader.add('TimeTrackerReports', component('Reports')),
     IntegrationHealth: componentLoader.add('TimeTrackerIntegrationHealth', component('IntegrationHealth')),
   };
@@ -70,6 +71,7 @@ export function buildPanel(ctx: PanelOptions): Panel {
       integrationsResource(ctx, { ...fields, health: names.IntegrationHealth }), outboxResource, projectMembersResource,
     ],
     pages: {
+      [PAGES.timesheet]: { component: names.Timesheet, icon: 'Calendar' },
       [PAGES.connectors]: { component: names.PersonalConnectors, icon: 'Link' },
       [PAGES.profile]: { component: names.MyProfile, icon: 'User' },
       [PAGES.reports]: { component: names.Reports, icon: 'BarChart' },
@@ -78,7 +80,7 @@ export function buildPanel(ctx: PanelOptions): Panel {
     translations: {
       actions: { stopTimer: 'Stop timer', startAgain: 'Start again', testConnection: 'Test connection', syncNow: 'Sync now', retryNow: 'Retry now' },
       labels: { time_entries: 'Time entries', projects: 'Projects', tasks: 'Tasks', integrations: 'Integrations', project_members: 'Project members', outbox_messages: 'Outbox messages' },
-      pages: { [PAGES.connectors]: 'Personal connectors', [PAGES.profile]: 'My profile', [PAGES.reports]: 'Reports' },
+      pages: { [PAGES.timesheet]: 'Timesheet', [PAGES.connectors]: 'Personal connectors', [PAGES.profile]: 'My profile', [PAGES.reports]: 'Reports' },
       // Enum badges are translated as labels.{property}.{label}; without this "GitHub" would read "Git Hub".
       resources: {
         ...RESOURCE_TEXTS,

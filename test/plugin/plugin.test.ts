@@ -49,7 +49,7 @@ describe('createTimeTrackerPlugin()', () => {
     const tt = await createTimeTrackerPlugin(opts);
     const ids = tt.resources.map((r) => (r.resource as { tableName: string }).tableName);
     expect(ids).to.deep.equal(['time_entries', 'projects', 'tasks', 'integrations', 'outbox_messages', 'project_members']);
-    expect(Object.keys(tt.pages)).to.deep.equal(['personal-connectors', 'my-profile', 'reports']);
+    expect(Object.keys(tt.pages)).to.deep.equal(['timesheet', 'personal-connectors', 'my-profile', 'reports']);
     expect(tt.dashboard.component).to.equal('TimeTrackerDashboard');
     expect((tt.locale.translations.en.labels as Record<string, string>).time_entries).to.equal('Time entries');
     const texts = (tt.locale.translations.en.resources as Record<string, { actions: Record<string, string>; properties: Record<string, string> }>).time_entries;

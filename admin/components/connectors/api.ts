@@ -9,14 +9,14 @@ export interface ApiAnswer<T = Record<string, unknown>> {
   body: T & { ok?: boolean; error?: string; message?: string; fields?: Record<string, string> };
 }
 
-async function call<T>(method: 'GET' | 'POST' | 'PATCH', url: string, body?: unknown): Promise<ApiAnswer<T>> {
+async function call<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, body?: unknown): Promise<ApiAnswer<T>> {
   let res: Response;
   try {
     res = await fetch(url, {
       method,
       credentials: 'same-origin',
       headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: method === 'GET' ? undefined : JSON.stringify(body ?? {}),
+      body: method === 'GET' || method === 'DELETE' ? undefined : JSON.stringify(body ?? {}),
     });
   } catch {
     return { status: 0, ok: false, body: { ok: false, error: 'The server could not be reached. Check your connection and try again.' } as never };
@@ -34,6 +34,7 @@ async function call<T>(method: 'GET' | 'POST' | 'PATCH', url: string, body?: unk
 export const apiGet = <T = Record<string, unknown>>(url: string) => call<T>('GET', url);
 export const apiPost = <T = Record<string, unknown>>(url: string, body?: unknown) => call<T>('POST', url, body);
 export const apiPatch = <T = Record<string, unknown>>(url: string, body?: unknown) => call<T>('PATCH', url, body);
+export const apiDelete = <T = Record<string, unknown>>(url: string) => call<T>('DELETE', url);
 
 /** The human message of an answer: `error`, then `message`, then a fallback. */
 export function messageOf(answer: ApiAnswer<unknown>, fallback: string): string {
