@@ -183,7 +183,7 @@ export class Fuzzer {
       case 2:
         return { method: 'POST', path: '/api/auth/login', headers: { 'content-type': this.pick(['text/plain', 'application/x-www-form-urlencoded']) }, body: `email=${this.text(10)}&password=x`, label: 'login-form' };
       case 3:
-        return { method: this.pick(['GET', 'POST', 'DELETE', 'PATCH', 'PUT']), path: this.pick(['/api/timer/start', '/api/timer/stop', '/api/me', '/api/users', '/api/projects', '/api/integrations/github/config', '/api/integrations/slack/status', '/api/integrations/google/sync', '/api/time-entries/1', '/api/tasks?project_id=' + encodeURIComponent(this.text(10)), '/api/reports/time-entries.csv?from=' + encodeURIComponent(this.text(10)), '/api/reports/summary?group_by=' + encodeURIComponent(this.text(10))]), headers: json, body: undefined, label: 'api-unauth' };
+        return { method: this.pick(['GET', 'POST', 'DELETE', 'PATCH', 'PUT']), path: this.pick(['/api/timer/start', '/api/timer/stop', '/api/me', '/api/users', '/api/projects', '/api/integrations/github/config', '/api/integrations/slack/status', '/api/integrations/google/sync', '/api/time-entries/1', '/api/tasks?project_id=' + encodeURIComponent(this.text(10)), '/api/reports/time-entries.csv?from=' + encodeURIComponent(this.text(10)), '/api/reports/summary?group_by=' + encodeURIComponent(this.text(10)), '/api/timesheet?week=' + encodeURIComponent(this.text(10))]), headers: json, body: undefined, label: 'api-unauth' };
       case 4:
         return { method: 'GET', path: `/integrations/google/callback?code=${encodeURIComponent(this.text(20))}&state=${encodeURIComponent(this.text(40))}${this.r() < 0.3 ? '&error=access_denied' : ''}`, headers: {}, label: 'google-callback' };
       case 5:
