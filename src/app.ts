@@ -65,7 +65,7 @@ function connectorOptions(config: Readonly<Config>, list?: readonly ConnectorDes
   const on = (slug: string) => !list || list.includes(builtInConnectors.find((c) => c.slug === slug)!);
   return {
     github: { enabled: on('github'), apiUrl: config.githubApiUrl },
-    slack: { enabled: on('slack'), apiUrl: config.slackApiUrl },
+    slack: { enabled: on('slack'), apiUrl: config.slackApiUrl, wake: config.slackOutboxWake },
     google: { enabled: on('google'), ...config.google },
     extra: list?.filter((c) => !builtInConnectors.includes(c)) ?? [],
   };

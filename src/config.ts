@@ -62,6 +62,7 @@ const schema = z
     LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),
     JOBS_ENABLED: bool.default('true'),
     ROUTING_CACHE: bool.default('true'),
+    SLACK_OUTBOX_WAKE: bool.default('true'),
   });
 
 /** Every environment variable the server reads (documented in .env.example and README.md). */
@@ -103,6 +104,8 @@ export interface CoreConfig {
   jobsEnabled: boolean;
   /** Cache webhook routing in memory, invalidated by PostgreSQL LISTEN/NOTIFY (src/db/changeFeed.ts). */
   routingCache: boolean;
+  /** Wake the Slack outbox worker when a message is queued (NOTIFY + in-process); false = the 5 s poll only. */
+  slackOutboxWake: boolean;
   secureCookies: boolean;
 }
 
@@ -168,6 +171,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logFormat: e.LOG_FORMAT,
     jobsEnabled: e.JOBS_ENABLED,
     routingCache: e.ROUTING_CACHE,
+    slackOutboxWake: e.SLACK_OUTBOX_WAKE,
     secureCookies: baseUrl.startsWith('https://'),
   });
 }

@@ -2,11 +2,16 @@
 // `once: 'tick'` (the default) claims its tick in `job_runs` (primary key (job, tick)), so N
 // instances run each tick once; every run also holds a per-job advisory lock, so a slow run never
 // overlaps the next one. Jobs that claim rows themselves (FOR UPDATE SKIP LOCKED) use `once: 'none'`
-// and may run everywhere at once. No business logic lives here.
+// and may run everywhere at once. A job may also be woken (`wakeOn`, for `once: 'none'` jobs): a
+// PostgreSQL NOTIFY on that channel, heard by one LISTEN connection per scheduler, or wakeJobs() in
+// this process runs it at once instead of at its next tick. Wake-ups and ticks of one job coalesce:
+// while a run is going, further wake-ups make it run once more when it ends, never a second run
+// beside it. No business logic lives here.
 import crypto from 'node:crypto';
 import schedule from 'node-schedule';
 import type { Sequelize } from 'sequelize';
 import { QueryTypes } from 'sequelize';
+import { PgListener } from '../db/listener.js';
 import { trySessionLock } from '../db/locks.js';
 import { logger } from '../lib/logger.js';
 
@@ -24,6 +29,11 @@ export interface Job {
   run(ctx: JobContext): Promise<unknown>;
   /** 'tick': one run per tick across all instances (default). 'none': every instance runs it. */
   once?: 'tick' | 'none';
+  /**
+   * A NOTIFY channel: a notification on it (from any instance), or wakeJobs(channel) in this
+   * process, runs the job at once; its rule stays as the fallback. Only for `once: 'none'` jobs.
+   */
+  wakeOn?: string;
 }
 
 export type RunOutcome = 'ran' | 'claimed_elsewhere' | 'busy' | 'failed' | 'stopped';
@@ -44,6 +54,9 @@ export class Scheduler {
   private inFlight = new Set<Promise<RunOutcome>>();
   private controller = new AbortController();
   private stopped = false;
+  /** Jobs with a coalescing run going in this process; `again` asks it for one more run. */
+  private waking = new Map<string, { again: boolean }>();
+  private listener: PgListener | null = null;
 
   constructor(private readonly sequelize: Sequelize, opts: { instance?: string } = {}) {
     this.instance = opts.instance ?? `${process.pid}-${crypto.randomBytes(3).toString('hex')}`;
@@ -51,6 +64,7 @@ export class Scheduler {
 
   register(job: Job): void {
     if (this.jobs.has(job.name)) throw new Error(`Job ${job.name} is registered twice`);
+    if (job.wakeOn && job.once !== 'none') throw new Error(`Job ${job.name}: wakeOn needs once: 'none'`);
     this.jobs.set(job.name, job);
   }
 
@@ -61,11 +75,64 @@ export class Scheduler {
   start(): void {
     for (const job of this.jobs.values()) {
       const s = schedule.scheduleJob(`${job.name}@${this.instance}`, job.rule, (fireDate: Date) => {
-        void this.track(this.runTick(job.name, fireDate));
+        if (job.wakeOn) this.wake(job.name, fireDate);
+        else void this.track(this.runTick(job.name, fireDate));
       });
       if (s) this.scheduled.push(s);
     }
-    logger.info({ instance: this.instance, jobs: this.jobNames }, 'scheduler started');
+    const channels = [...new Set([...this.jobs.values()].flatMap((j) => (j.wakeOn ? [j.wakeOn] : [])))];
+    if (channels.length > 0) {
+      this.listener = new PgListener(this.sequelize, {
+        channels,
+        onNotify: (channel) => this.wakeChannel(channel),
+        // Notifications sent while not listening are lost: run every wakeable job once.
+        onConnected: () => channels.forEach((c) => this.wakeChannel(c)),
+        applicationName: 'timetracker-job-wake',
+      });
+      this.listener.start();
+    }
+    running.add(this);
+    logger.info({ instance: this.instance, jobs: this.jobNames, wakeOn: channels }, 'scheduler started');
+  }
+
+  /** Resolves once the wake-up listener is connected (tests wait on it); rejects without one. */
+  whenListening(timeoutMs = 10_000): Promise<void> {
+    if (!this.listener) return Promise.reject(new Error('no job of this scheduler has wakeOn'));
+    return this.listener.whenConnected(timeoutMs);
+  }
+
+  /** Wakes every job of this scheduler that declares `wakeOn: channel`. */
+  wakeChannel(channel: string): void {
+    for (const job of this.jobs.values()) if (job.wakeOn === channel) this.wake(job.name);
+  }
+
+  /**
+   * Runs the job now, or, when a run started this way is still going, once more after it (any
+   * number of wake-ups during a run coalesce into that one extra run). Returns at once.
+   */
+  wake(name: string, tickAt: Date = new Date()): void {
+    if (this.stopped) return;
+    const going = this.waking.get(name);
+    if (going) {
+      going.again = true;
+      return;
+    }
+    const state = { again: false };
+    this.waking.set(name, state);
+    void this.track(this.runCoalesced(name, state, tickAt));
+  }
+
+  private async runCoalesced(name: string, state: { again: boolean }, tickAt: Date): Promise<RunOutcome> {
+    try {
+      let outcome = await this.runTick(name, tickAt);
+      while (state.again && !this.stopped) {
+        state.again = false;
+        outcome = await this.runTick(name);
+      }
+      return outcome;
+    } finally {
+      this.waking.delete(name);
+    }
   }
 
   private track(p: Promise<RunOutcome>): Promise<RunOutcome> {
@@ -136,12 +203,26 @@ export class Scheduler {
   /** Cancels future ticks, signals running jobs, and waits for in-flight runs to finish. */
   async stop(timeoutMs = 15_000): Promise<void> {
     this.stopped = true;
+    running.delete(this);
     for (const s of this.scheduled) s.cancel();
     this.scheduled = [];
     this.controller.abort();
+    await this.listener?.stop();
+    this.listener = null;
     const pending = Promise.allSettled([...this.inFlight]);
     await Promise.race([pending, new Promise((r) => setTimeout(r, timeoutMs).unref())]);
   }
+}
+
+/** The started schedulers of this process (normally one), for wakeJobs(). */
+const running = new Set<Scheduler>();
+
+/**
+ * In-process wake-up: runs at once every job declaring `wakeOn: channel` in this process's started
+ * schedulers (a no-op without one). Other instances hear the NOTIFY on the same channel instead.
+ */
+export function wakeJobs(channel: string): void {
+  for (const s of running) s.wakeChannel(channel);
 }
 
 /** Housekeeping that every install runs. */

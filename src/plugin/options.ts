@@ -27,7 +27,8 @@ export interface TimeTrackerPluginOptions {
   adminRootPath?: string;
   connectors?: {
     github?: { enabled?: boolean; apiUrl?: string };
-    slack?: { enabled?: boolean; apiUrl?: string };
+    /** `wake: false`: the outbox worker only polls (every 5 s) instead of waking when a message is queued. */
+    slack?: { enabled?: boolean; apiUrl?: string; wake?: boolean };
     google?: {
       enabled?: boolean;
       clientId?: string;
@@ -64,7 +65,7 @@ const schema = z.object({
   adminRootPath: z.string().regex(/^\/[\w\-/]*[\w-]$/, 'must be a path such as /admin').default('/admin'),
   connectors: z.object({
     github: onOff,
-    slack: onOff,
+    slack: z.object({ enabled: z.boolean().optional(), apiUrl: url.optional(), wake: z.boolean().optional() }).strict().optional(),
     google: z.object({
       enabled: z.boolean().optional(),
       clientId: z.string().optional(),
@@ -142,6 +143,7 @@ export function resolveOptions(opts: TimeTrackerPluginOptions): ResolvedOptions 
     slackApiUrl: o.connectors.slack?.apiUrl ?? 'https://slack.com/api',
     jobsEnabled: o.jobs,
     routingCache: o.routingCache,
+    slackOutboxWake: o.connectors.slack?.wake !== false,
     secureCookies: o.baseUrl.startsWith('https://'),
   };
   return {

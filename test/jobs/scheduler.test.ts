@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { QueryTypes } from 'sequelize';
-import { coreJobs, didNothing, Scheduler, type Job } from '../../src/jobs/scheduler.js';
+import { coreJobs, didNothing, Scheduler, wakeJobs, type Job } from '../../src/jobs/scheduler.js';
 import { sessionCleanupJob } from '../../src/standalone/sessionStore.js';
 import { testDb } from '../support/db.js';
 
@@ -183,6 +183,47 @@ describe('jobs/scheduler', () => {
     await sleep(1300);
     expect(runs).to.equal(after);
     expect(await s.runTick('every-second')).to.equal('stopped');
+  });
+
+  it('wake-ups coalesce: a run at a time, one more run for any number of wake-ups during it', async () => {
+    const { sequelize } = await testDb();
+    let runs = 0;
+    let active = 0;
+    let maxActive = 0;
+    let release: () => void = () => undefined;
+    const s = new Scheduler(sequelize, { instance: 'w' });
+    schedulers.push(s);
+    s.register({
+      name: 'woken',
+      rule: '0 0 1 1 *',
+      once: 'none',
+      wakeOn: 'tt_test_wake',
+      async run() {
+        runs += 1;
+        active += 1;
+        maxActive = Math.max(maxActive, active);
+        if (runs === 1) await new Promise<void>((r) => (release = r));
+        active -= 1;
+      },
+    });
+    expect(() => s.register({ name: 'ticked', rule: '0 0 1 1 *', wakeOn: 'tt_test_wake', async run() {} })).to.throw(/wakeOn needs once: 'none'/);
+    s.start();
+    await s.whenListening();
+    const deadline = Date.now() + 5_000;
+    while (runs < 1 && Date.now() < deadline) await sleep(10); // the run after connecting
+    for (let i = 0; i < 20; i += 1) wakeJobs('tt_test_wake');
+    await sequelize.query('NOTIFY tt_test_wake');
+    await sleep(200);
+    expect(runs).to.equal(1);
+    release();
+    while (active > 0 || runs < 2) await sleep(10);
+    await sleep(200);
+    expect(runs).to.equal(2);
+    expect(maxActive).to.equal(1);
+    await s.stop();
+    wakeJobs('tt_test_wake');
+    await sleep(100);
+    expect(runs).to.equal(2);
   });
 
   it('the housekeeping job deletes expired rate-limit rows; the standalone server\'s job deletes expired sessions', async () => {

@@ -1,13 +1,16 @@
 // Slack jobs, registered by the scheduler (src/jobs/scheduler.ts adds locking, timing, logging):
-//  - slack_outbox: every 5 s, drains due outbox messages. It claims rows itself (FOR UPDATE SKIP
-//    LOCKED + lease), so it needs no per-tick claim (`once: 'none'`). Within one run it keeps
-//    going while messages wait only for their channel's pacing slot, up to a time budget.
+//  - slack_outbox: drains due outbox messages as soon as one is queued (woken by the NOTIFY on
+//    OUTBOX_CHANNEL or in-process, see outbox.ts; `wake: false` turns that off) and every 5 s as the
+//    fallback. It claims rows itself (FOR UPDATE SKIP LOCKED + lease), so it needs no per-tick
+//    claim (`once: 'none'`); the scheduler coalesces wake-ups and ticks into one run at a time per
+//    process. Within one run it keeps going while messages wait only for their channel's pacing
+//    slot, up to a time budget; messages not yet due (pacing, backoff, Retry-After) stay queued.
 //  - slack_daily_summary: every 5 minutes, one run per tick across instances; queues summaries
 //    and prunes old outbox rows.
 import type { Job } from '../../jobs/scheduler.js';
 import type { ConnectorDeps } from '../types.js';
 import { enqueueDailySummaries } from './dailySummary.js';
-import { deliverDueMessages, PACE_MS, pruneOutbox, type DeliverReport } from './outbox.js';
+import { deliverDueMessages, OUTBOX_CHANNEL, PACE_MS, pruneOutbox, type DeliverReport } from './outbox.js';
 
 export const OUTBOX_BUDGET_MS = 4_000;
 const BATCH = 10;
@@ -45,6 +48,7 @@ export function slackJobs(deps: Pick<ConnectorDeps, 'config'>): Job[] {
       name: 'slack_outbox',
       rule: '*/5 * * * * *',
       once: 'none',
+      ...(deps.config.slackOutboxWake ? { wakeOn: OUTBOX_CHANNEL } : {}),
       run: ({ signal }) => runOutboxWorker({ apiUrl: deps.config.slackApiUrl, signal }),
     },
     {

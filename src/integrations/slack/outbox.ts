@@ -1,5 +1,8 @@
 // The durable Slack outbox (table outbox_messages). Producers only INSERT (fast, inside or right
-// after the timer change); the worker below delivers:
+// after the timer change) and wake the worker: a NOTIFY on OUTBOX_CHANNEL sent by the same
+// statement (PostgreSQL delivers it at commit, to every instance), plus an in-process wake-up after
+// commit. The wake-up only runs the worker earlier; what is due is still decided below, and the
+// slack_outbox job's 5 s poll remains the fallback. The worker delivers:
 //  - claims due rows with FOR UPDATE SKIP LOCKED and a lease (`locked_until`), so parallel workers
 //    never hold the same row and a crashed worker's rows come back when the lease expires;
 //  - takes the channel's pacing slot (atomic upsert in slack_channel_pacing) before posting, so a
@@ -11,6 +14,7 @@
 //    last_error on the message and on the integration row, where the admin panel shows it); a
 //    message sent proves the connector works (health.ts).
 import { QueryTypes, type Transaction } from 'sequelize';
+import { wakeJobs } from '../../jobs/scheduler.js';
 import { logger } from '../../lib/logger.js';
 import { db, Integration } from '../../models/index.js';
 import { readSecret } from '../connector.js';
@@ -24,6 +28,8 @@ export const PACE_MS = 1_000;
 export const BASE_BACKOFF_MS = 15_000;
 export const MAX_BACKOFF_MS = 3_600_000;
 export const DEFAULT_RETRY_AFTER_SEC = 30;
+/** The NOTIFY channel that wakes the slack_outbox job (src/jobs/scheduler.ts `wakeOn`). */
+export const OUTBOX_CHANNEL = 'tt_slack_outbox';
 
 /** Keeps the table small: sent messages for 30 days (they also carry the daily-summary markers), failed ones for 90. */
 export async function pruneOutbox(now: Date = new Date()): Promise<void> {
@@ -47,14 +53,24 @@ export interface EnqueueInput {
   dedupeKey: string;
 }
 
-/** Inserts a pending message; false when the dedupe key already exists. */
+/**
+ * Inserts a pending message and wakes the worker once it is committed (NOTIFY for every instance,
+ * wakeJobs() for this one); false, and no wake-up, when the dedupe key already exists.
+ */
 export async function enqueueMessage(input: EnqueueInput, transaction?: Transaction): Promise<boolean> {
   const rows = await db().query(
-    `INSERT INTO outbox_messages (provider, integration_id, kind, channel, payload, dedupe_key)
-     VALUES ('slack_connector', $1, $2, $3, $4::jsonb, $5) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
+    `WITH added AS (
+       INSERT INTO outbox_messages (provider, integration_id, kind, channel, payload, dedupe_key)
+       VALUES ('slack_connector', $1, $2, $3, $4::jsonb, $5) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id
+     )
+     SELECT id, pg_notify('${OUTBOX_CHANNEL}', '') FROM added`,
     { bind: [input.integrationId, input.kind, input.channel, JSON.stringify({ text: input.text }), input.dedupeKey], type: QueryTypes.SELECT, transaction },
   );
-  return rows.length === 1;
+  if (rows.length !== 1) return false;
+  const wake = () => wakeJobs(OUTBOX_CHANNEL);
+  if (transaction) transaction.afterCommit(wake);
+  else wake();
+  return true;
 }
 
 interface ClaimedRow {
@@ -69,12 +85,15 @@ interface ClaimedRow {
 /** How many of the oldest due rows one claim looks at (bounds the cost after a long outage). */
 const SCAN_LIMIT = 500;
 
-/** Claims up to `limit` due rows, the oldest per channel first, under a lease ending at now + LEASE_MS. */
+/**
+ * Claims up to `limit` due rows, one per channel (the first queued of its due rows, so a message
+ * deferred for pacing keeps its place before later ones), under a lease ending at now + LEASE_MS.
+ */
 export async function claimDue(now: Date, limit: number): Promise<ClaimedRow[]> {
   const rows = await db().query<ClaimedRow>(
     `WITH heads AS (
        SELECT id FROM (
-         SELECT id, row_number() OVER (PARTITION BY channel ORDER BY next_attempt_at, id) AS rn
+         SELECT id, row_number() OVER (PARTITION BY channel ORDER BY id) AS rn
            FROM (SELECT id, channel, next_attempt_at FROM outbox_messages
                   WHERE provider = 'slack_connector' AND status = 'pending' AND next_attempt_at <= $1
                     AND (locked_until IS NULL OR locked_until <= $1)
