@@ -61,15 +61,15 @@ interface SlackPostAnswer {
   message?: { team?: string; bot_profile?: { team_id?: string } };
 }
 
-/** `chat.postMessage` with plain mrkdwn text. */
-export async function postMessage(opts: SlackClientOptions, channel: string, text: string): Promise<PostMessageResult> {
+/** `chat.postMessage` with mrkdwn text (the notification fallback) and optional Block Kit blocks. */
+export async function postMessage(opts: SlackClientOptions, channel: string, text: string, blocks?: readonly unknown[]): Promise<PostMessageResult> {
   const secrets = [opts.token];
   const res = await httpRequest<SlackPostAnswer>({
     service: 'Slack',
     method: 'POST',
     url: `${opts.apiUrl}/chat.postMessage`,
     headers: { Authorization: `Bearer ${opts.token}` },
-    json: { channel, text, unfurl_links: false, unfurl_media: false },
+    json: { channel, text, ...(blocks && blocks.length ? { blocks } : {}), unfurl_links: false, unfurl_media: false },
     timeoutMs: opts.timeoutMs,
     secrets,
   });
@@ -106,4 +106,56 @@ export async function postMessage(opts: SlackClientOptions, channel: string, tex
     ts: data.ts ?? null,
     team: data.message?.team ?? data.message?.bot_profile?.team_id ?? null,
   };
+}
+
+/** Where a `response_url` may point: Slack's hooks host, or the configured Slack API origin (tests, proxies). */
+export function isAllowedResponseUrl(value: unknown, apiUrl: string): value is string {
+  if (typeof value !== 'string' || value.length > 2000) return false;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  if (url.username || url.password) return false;
+  if (url.protocol === 'https:' && url.hostname === 'hooks.slack.com' && (url.port === '' || url.port === '443')) return true;
+  return url.origin === new URL(apiUrl).origin;
+}
+
+export interface ResponseMessage {
+  text: string;
+  blocks?: readonly unknown[];
+  response_type?: 'ephemeral' | 'in_channel';
+  replace_original?: boolean;
+}
+
+export type RespondResult = { ok: true } | SlackFailure;
+
+/**
+ * Posts a message to an interaction's `response_url` (valid for 30 minutes, no token needed: the
+ * URL is the credential, so it is treated as a secret in logs). Refuses any URL that is not
+ * Slack's (isAllowedResponseUrl), so a forged payload cannot make the server post elsewhere.
+ */
+export async function respond(opts: { apiUrl: string; timeoutMs?: number }, responseUrl: string, message: ResponseMessage): Promise<RespondResult> {
+  if (!isAllowedResponseUrl(responseUrl, opts.apiUrl)) return { ok: false, error: 'response_url is not a Slack URL', retryable: false };
+  const secrets = [new URL(responseUrl).pathname];
+  const res = await httpRequest<{ ok?: boolean; error?: string } | null>({
+    service: 'Slack',
+    method: 'POST',
+    url: responseUrl,
+    json: message,
+    timeoutMs: opts.timeoutMs,
+    secrets,
+    // Slack answers a response_url with the plain text "ok".
+    allowEmpty: true,
+  });
+  if (!res.ok) {
+    const slackError = slackErrorCode((res.body as { error?: unknown } | undefined)?.error, secrets);
+    return { ok: false, error: slackError ? `Slack error: ${slackError}` : res.error, slackError, retryable: false, status: res.status };
+  }
+  if (res.data && typeof res.data === 'object' && res.data.ok === false) {
+    const slackError = slackErrorCode(res.data.error, secrets);
+    return { ok: false, error: slackError ? `Slack error: ${slackError}` : GENERIC_ERROR, slackError, retryable: false, status: res.status };
+  }
+  return { ok: true };
 }

@@ -1,4 +1,4 @@
-// The Slack connector: /tt slash commands on a Slack-signed endpoint, timer
+// The Slack connector: /tt slash commands and button clicks on Slack-signed endpoints, timer
 // notifications and the daily summary through the PostgreSQL outbox, and the uniform
 // config / status / test endpoints. See docs/integrations/SLACK.md.
 import { fileURLToPath } from 'node:url';
@@ -13,7 +13,7 @@ export const slackConnector: ConnectorDescriptor = {
   ...IDENTITY,
   card: { name: 'SlackCard', path: fileURLToPath(new URL('../../../admin/components/connectors/SlackCard', import.meta.url)), testLabel: 'Send test message' },
   adminOnlyActions: [],
-  publicRouters: () => [slackEventsRouter()],
+  publicRouters: (deps) => [slackEventsRouter(deps)],
   routers: (deps) => [slackApiRouter(deps)],
   jobs: (deps) => slackJobs(deps),
   testConnection: (row, deps) => testSlackConnection(row, deps),

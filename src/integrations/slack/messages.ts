@@ -83,3 +83,16 @@ export const reply = {
   accountInactive: 'Your TimeTracker account is deactivated.',
   error: 'Something went wrong while handling the command. Please try again.',
 };
+
+// Answers to clicks on TimeTracker's buttons (interactions.ts).
+export const clickReply = {
+  alreadyStopped: 'That timer already stopped.',
+  notYourTimer: ':x: That is not your timer; you can only stop your own. Nothing was changed.',
+  projectUnavailable: ':x: That project is not available to you. Nothing was changed.',
+  unknownAction: ':x: TimeTracker does not know that button. Nothing was changed.',
+  malformed: ':x: TimeTracker could not read that request. Nothing was changed.',
+  switched: (project: string, stoppedSeconds: number | null) =>
+    stoppedSeconds === null
+      ? `:repeat: Switched to *${esc(project)}*.`
+      : `:repeat: Switched to *${esc(project)}* (previous timer ran ${formatDuration(stoppedSeconds)}).`,
+};

@@ -117,7 +117,8 @@ describe('POST /api/integrations/slack/events', () => {
       const c = srv.client();
 
       const a = await slash(c, 'U0ANN', 'start alpha');
-      expect(a.body).to.deep.equal({ response_type: 'ephemeral', text: ':stopwatch: Timer started on *Alpha*.' });
+      expect(a.body.response_type).to.equal('ephemeral');
+      expect(a.body.text).to.equal(':stopwatch: Timer started on *Alpha*.');
       const b = await slash(c, 'U0BOB', 'start beta');
       expect(b.body.text).to.equal(':stopwatch: Timer started on *Beta*.');
 

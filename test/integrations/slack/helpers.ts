@@ -106,3 +106,76 @@ export function slackAccepts(posted: PostedMessage[], opts: { times?: number; de
     });
   return scope;
 }
+
+export const INTERACTIONS = '/api/integrations/slack/interactions';
+/** A response_url on the configured Slack API origin (the server accepts it in tests, like hooks.slack.com). */
+export const RESPONSE_PATH = '/actions/T0TEAM1/1234567890/response-url-secret-abcdef';
+export const RESPONSE_URL = `${SLACK_HOST}${RESPONSE_PATH}`;
+
+export interface ClickOptions {
+  userId: string;
+  actionId: string;
+  value?: string;
+  selected?: string;
+  triggerId?: string;
+  responseUrl?: string | null;
+  messageText?: string;
+  teamId?: string;
+}
+
+/** A block_actions payload as Slack sends it for one click. */
+export function clickPayload(o: ClickOptions): Record<string, unknown> {
+  const action: Record<string, unknown> = { action_id: o.actionId, block_id: 'b1', type: o.selected ? 'static_select' : 'button', action_ts: `${Date.now() / 1000}` };
+  if (o.value !== undefined) action.value = o.value;
+  if (o.selected !== undefined) action.selected_option = { text: { type: 'plain_text', text: 'x' }, value: o.selected };
+  return {
+    type: 'block_actions',
+    user: { id: o.userId, username: 'someone', team_id: o.teamId ?? 'T0TEAM1' },
+    api_app_id: 'A0APP1',
+    token: 'deprecated-verification-token',
+    container: { type: 'message', message_ts: '1700000000.000100', channel_id: 'C0CHAN1', is_ephemeral: false },
+    trigger_id: o.triggerId ?? `${Date.now()}.${++triggers}.click`,
+    team: { id: o.teamId ?? 'T0TEAM1', domain: 'acme' },
+    channel: { id: 'C0CHAN1', name: 'time' },
+    ...(o.messageText !== undefined ? { message: { type: 'message', text: o.messageText, ts: '1700000000.000100' } } : {}),
+    ...(o.responseUrl === null ? {} : { response_url: o.responseUrl ?? RESPONSE_URL }),
+    actions: [action],
+  };
+}
+
+export const interactionBody = (payload: unknown): string => new URLSearchParams({ payload: typeof payload === 'string' ? payload : JSON.stringify(payload) }).toString();
+
+/** Posts a signed interaction body as Slack would. */
+export function postInteraction(client: TestClient, body: string, opts: { secret?: string; headers?: Record<string, string> } = {}): Promise<TestResponse> {
+  return client.post(INTERACTIONS, undefined, { body, headers: opts.headers ?? signedHeaders(opts.secret ?? SECRET, body) });
+}
+
+/** Intercepts the response_url follow-ups, recording every message; `next()` waits for the next one. */
+export function responseUrlCatcher(opts: { hold?: Promise<void> } = {}) {
+  const messages: Array<Record<string, unknown>> = [];
+  const waiters: Array<(m: Record<string, unknown>) => void> = [];
+  let received = 0;
+  let consumed = 0;
+  const scope = nock(SLACK_HOST)
+    .post(RESPONSE_PATH)
+    .times(20)
+    .reply(async (_uri, body) => {
+      received += 1;
+      if (opts.hold) await opts.hold;
+      const m = body as Record<string, unknown>;
+      messages.push(m);
+      const waiter = waiters.shift();
+      if (waiter) {
+        consumed += 1;
+        waiter(m);
+      }
+      return [200, 'ok', { 'Content-Type': 'text/plain' }];
+    });
+  return {
+    scope,
+    messages,
+    received: () => received,
+    next: (): Promise<Record<string, unknown>> =>
+      consumed < messages.length ? Promise.resolve(messages[consumed++]) : new Promise((resolve) => waiters.push(resolve)),
+  };
+}

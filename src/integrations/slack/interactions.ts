@@ -1,0 +1,103 @@
+// Clicks on TimeTracker's Slack buttons, dispatched through an action_id → handler map. Each
+// handler acts only for the TimeTracker user the click was routed to (by the verified Slack user
+// id), goes through the timer service (so the usual events and notifications follow), and returns
+// the message to send back through the click's response_url: the clicked message replaced when
+// something changed, otherwise an ephemeral explanation and nothing changed.
+import { isAppError } from '../../errors.js';
+import { logger } from '../../lib/logger.js';
+import { Project, TimeEntry, type User } from '../../models/index.js';
+import { isProjectAllowed } from '../../services/access.js';
+import { activeEntry, startTimer, stopTimer, switchTimer, TimerConflictError } from '../../services/timer.js';
+import { ACTION_START, ACTION_STOP, ACTION_SWITCH, plainBlocks } from './blocks.js';
+import type { ResponseMessage } from './client.js';
+import { alreadyRunning, withTimerControls, type CommandReply } from './commands.js';
+import type { InteractionAction } from './interactionPayload.js';
+import { clickReply, reply } from './messages.js';
+
+export interface ActionContext {
+  user: User;
+  action: InteractionAction;
+  now: Date;
+  /** The text of the clicked message, when Slack sent it (channel messages). */
+  messageText: string | null;
+}
+
+type ActionHandler = (ctx: ActionContext) => Promise<ResponseMessage>;
+
+export const ephemeral = (text: string): ResponseMessage => ({ response_type: 'ephemeral', replace_original: false, text });
+const replaceWith = (r: CommandReply): ResponseMessage => ({ replace_original: true, text: r.text, ...(r.blocks ? { blocks: r.blocks } : {}) });
+const ephemeralReply = (r: CommandReply): ResponseMessage => ({ ...ephemeral(r.text), ...(r.blocks ? { blocks: r.blocks } : {}) });
+
+const idOf = (value: string | undefined | null): number | null => (value && /^[1-9]\d{0,8}$/.test(value) ? Number(value) : null);
+
+/** An active project the user may use, or null (unknown, not allowed and inactive look the same). */
+async function usableProject(user: User, value: string | undefined | null): Promise<Project | null> {
+  const id = idOf(value);
+  if (id === null || !(await isProjectAllowed(user, id))) return null;
+  const project = await Project.findByPk(id);
+  return project && project.status === 'active' ? project : null;
+}
+
+/** tt_stop (value = entry id): stops it only if it is the user's and still the running one. */
+const stop: ActionHandler = async ({ user, action, now, messageText }) => {
+  const entryId = idOf(action.value);
+  if (entryId === null) return ephemeral(clickReply.malformed);
+  const entry = await TimeEntry.findByPk(entryId);
+  if (entry && entry.user_id !== user.id) return ephemeral(clickReply.notYourTimer);
+  if (!entry || entry.end_time !== null) return ephemeral(clickReply.alreadyStopped);
+  let stopped: TimeEntry;
+  try {
+    stopped = await stopTimer(user, now, { entryId });
+  } catch (err) {
+    // Stopped or switched by something else between the read and the update.
+    if (isAppError(err) && err.status === 404) return ephemeral(clickReply.alreadyStopped);
+    throw err;
+  }
+  const done = reply.stopped(stopped.duration_seconds ?? 0);
+  const text = messageText ? `${messageText}\n${done}` : done;
+  return replaceWith({ text, blocks: plainBlocks(text) });
+};
+
+/** tt_start (value = project id): starts a timer on it when the user may use it and nothing runs. */
+const start: ActionHandler = async ({ user, action, now }) => {
+  const project = await usableProject(user, action.value);
+  if (!project) return ephemeral(clickReply.projectUnavailable);
+  const running = await activeEntry(user.id);
+  if (running) return ephemeralReply(await alreadyRunning(user, running, now));
+  let entry: TimeEntry;
+  try {
+    entry = await startTimer(user, { project_id: project.id, source: 'slack' }, now);
+  } catch (err) {
+    if (err instanceof TimerConflictError && err.running) return ephemeralReply(await alreadyRunning(user, err.running, now));
+    throw err;
+  }
+  return replaceWith(await withTimerControls(user, reply.started(project.name), entry));
+};
+
+/** tt_switch (selected option = project id): stops the running timer and starts on the project in one step. */
+const switchProject: ActionHandler = async ({ user, action, now }) => {
+  const project = await usableProject(user, action.selected_option?.value ?? action.value);
+  if (!project) return ephemeral(clickReply.projectUnavailable);
+  const { stopped, started } = await switchTimer(user, { project_id: project.id, source: 'slack' }, now);
+  return replaceWith(await withTimerControls(user, clickReply.switched(project.name, stopped ? (stopped.duration_seconds ?? 0) : null), started));
+};
+
+export const ACTIONS: Readonly<Record<string, ActionHandler>> = Object.freeze({
+  [ACTION_STOP]: stop,
+  [ACTION_START]: start,
+  [ACTION_SWITCH]: switchProject,
+});
+
+/** Runs the click for the user. Never throws: failures become an ephemeral explanation. */
+export async function runAction(ctx: ActionContext): Promise<ResponseMessage> {
+  const name = ctx.action.action_id;
+  const handler = Object.prototype.hasOwnProperty.call(ACTIONS, name) ? ACTIONS[name] : undefined;
+  if (!handler) return ephemeral(clickReply.unknownAction);
+  try {
+    return await handler(ctx);
+  } catch (err) {
+    if (isAppError(err) && err.status < 500) return ephemeral(reply.failed(err.message));
+    logger.error({ err, userId: ctx.user.id, action: name }, 'slack action failed');
+    return ephemeral(reply.error);
+  }
+}
