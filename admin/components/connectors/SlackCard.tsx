@@ -20,6 +20,7 @@ interface SlackStatus extends SyncInfo {
   has_signing_secret?: boolean;
   has_bot_token?: boolean;
   events_url?: string | null;
+  interactions_url?: string | null;
 }
 
 const FIELDS = ['bot_token', 'signing_secret', 'channel_id', 'notify_on_start', 'notify_on_stop', 'daily_summary', 'daily_summary_time', 'linked_slack_user_id'] as const;
@@ -106,6 +107,12 @@ const SlackCard: React.FC = () => {
           Use this as the Request URL of the /tt slash command (and for Event Subscriptions) in your Slack app. The README has an app manifest.
         </Text>
         <CopyValue testId="slack-events-url" value={status?.events_url ?? null} placeholder="available once the Slack connector is enabled on this server" />
+      </Section>
+      <Section title="Interactivity URL">
+        <Text variant="sm" color="grey60" mb="default">
+          Use this as the Request URL under Interactivity &amp; Shortcuts in your Slack app, so the Stop, Start and Switch project buttons work.
+        </Text>
+        <CopyValue testId="slack-interactions-url" value={status?.interactions_url ?? null} placeholder="available once the Slack connector is enabled on this server" />
       </Section>
     </Card>
   );

@@ -33,6 +33,7 @@ export const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 export const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
 export const CHANNEL = /^(#[\p{L}\p{N}_.-]{1,80}|[CG][A-Z0-9]{2,})$/u;
 export const EVENTS_PATH = '/api/integrations/slack/events';
+export const INTERACTIONS_PATH = '/api/integrations/slack/interactions';
 
 /** Optional text field: undefined = untouched, "" or null = cleared, otherwise must match. */
 function optionalText(re: RegExp, message: string, normalise: (v: string) => string = (v) => v) {
@@ -107,6 +108,7 @@ export type SlackStatus = Omit<SlackSettings, 'slack_team_id'> & {
   connected: boolean;
   has_signing_secret: boolean;
   events_url: string;
+  interactions_url: string;
   state: HealthState;
   last_error: string | null;
   last_error_at: Date | null;
@@ -130,6 +132,7 @@ export function presentStatus(row: Integration | null, baseUrl: string): SlackSt
     ...settings,
     has_signing_secret: row ? secretState(row.config, 'signing_secret') === 'set' : false,
     events_url: `${baseUrl}${EVENTS_PATH}`,
+    interactions_url: `${baseUrl}${INTERACTIONS_PATH}`,
     ...healthFields(row, { configured: Boolean(row?.is_active), problem }),
     last_error: problem ?? row?.last_error ?? null,
   };

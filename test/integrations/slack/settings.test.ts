@@ -9,7 +9,7 @@ import { refused } from '../../support/validation.js';
 
 const STATUS_KEYS = [
   'ok', 'id', 'connected', 'channel_id', 'notify_on_start', 'notify_on_stop', 'daily_summary', 'daily_summary_time',
-  'linked_slack_user_id', 'has_signing_secret', 'events_url', 'state', 'last_error', 'last_error_at', 'last_success_at',
+  'linked_slack_user_id', 'has_signing_secret', 'events_url', 'interactions_url', 'state', 'last_error', 'last_error_at', 'last_success_at',
 ].sort();
 
 describe('Slack config, status and test endpoints', () => {
@@ -39,6 +39,7 @@ describe('Slack config, status and test endpoints', () => {
         linked_slack_user_id: null,
         has_signing_secret: false,
         events_url: `${srv.url}/api/integrations/slack/events`,
+        interactions_url: `${srv.url}/api/integrations/slack/interactions`,
         state: 'not_connected',
         last_error: null,
         last_error_at: null,
