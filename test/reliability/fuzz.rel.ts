@@ -6,7 +6,7 @@ import http from 'node:http';
 import type { ServerProc } from '../../bench/lib/proc.js';
 import { issuePayload, signedGithubDelivery, signedSlashCommand } from '../../bench/lib/signing.js';
 import { configureGithub, configureSlack, createOwner, type World } from '../../bench/lib/world.js';
-import { Fuzzer, prng, type FuzzRequest } from './support/fuzz.js';
+import { Fuzzer, prng, signedInteraction, type FuzzRequest } from './support/fuzz.js';
 import { num, rows, sharedWorld, writeCounts } from './support/helpers.js';
 
 const REQUESTS = 3_000;
@@ -98,6 +98,10 @@ describe('reliability: bad input fuzz', function () {
     const cmd = signedSlashCommand({ text: 'status', userId: slack.slackUserId }, slack.signingSecret);
     const okSlack = await fetch(`${server.url}/api/integrations/slack/events`, { method: 'POST', headers: cmd.headers, body: cmd.body });
     expect(okSlack.status).to.equal(200);
+    const click = signedInteraction({ userId: slack.slackUserId, actionId: 'tt_unknown' }, slack.signingSecret);
+    const okClick = await fetch(`${server.url}/api/integrations/slack/interactions`, { method: 'POST', headers: click.headers, body: click.body });
+    expect(okClick.status).to.equal(200);
+    expect(await okClick.json()).to.deep.equal({ response_type: 'ephemeral', text: ':x: TimeTracker does not know that button. Nothing was changed.' });
     expect(await num(world.db, "SELECT count(*) AS n FROM tasks WHERE external_ref = 'github_issue_4242'")).to.equal(1);
     console.log(`      fuzz seed ${seed}, slowest ${slowest} ms: ${[...statuses].sort().map(([k, v]) => `${k}×${v}`).join(', ')}`);
   });

@@ -7,6 +7,7 @@ import type { ServerProc } from '../../bench/lib/proc.js';
 import { sleep } from '../../bench/lib/proc.js';
 import { issuePayload, signedGithubDelivery, signedSlashCommand } from '../../bench/lib/signing.js';
 import { ADMIN_PASSWORD, configureGithub, configureSlack, connectGoogle, createOwner, type World } from '../../bench/lib/world.js';
+import { signedInteraction } from './support/fuzz.js';
 import { dumpAllTables, leaks, num, sharedWorld, waitFor } from './support/helpers.js';
 
 describe('reliability: secrets never appear in plaintext', function () {
@@ -67,6 +68,15 @@ describe('reliability: secrets never appear in plaintext', function () {
       const res = await fetch(`${server.url}/api/integrations/slack/events`, { method: 'POST', headers: cmd.headers, body: cmd.body });
       c.transcript.push(`slack ${res.status} ${await res.text()}`);
     }
+    // Button clicks without a response_url: the answer rides on the 200 and is scanned with the rest.
+    for (const [actionId, value] of [['tt_start', String(owner.projectId)], ['tt_stop', '0'], ['tt_switch', String(owner.projectId)], ['tt_unknown', '']]) {
+      const click = signedInteraction({ userId: slack.slackUserId, actionId, value }, slack.signingSecret);
+      const res = await fetch(`${server.url}/api/integrations/slack/interactions`, { method: 'POST', headers: click.headers, body: click.body });
+      c.transcript.push(`slack-click ${res.status} ${await res.text()}`);
+    }
+    const stopCmd = signedSlashCommand({ text: 'stop', userId: slack.slackUserId }, slack.signingSecret);
+    const stopped = await fetch(`${server.url}/api/integrations/slack/events`, { method: 'POST', headers: stopCmd.headers, body: stopCmd.body });
+    c.transcript.push(`slack ${stopped.status} ${await stopped.text()}`);
     world.slack.inject('echo', { count: 1, pathIncludes: 'chat.postMessage' });
     await c.post('/api/timer/start', { project_id: owner.projectId });
     await c.post('/api/timer/stop', {});

@@ -14,6 +14,26 @@ export function prng(seed: number): () => number {
   };
 }
 
+/** A signed click on a TimeTracker button without a response_url (the answer comes in the 200). */
+export function signedInteraction(
+  o: { userId: string; actionId: string; value?: string },
+  secret: string,
+  now: number = Math.floor(Date.now() / 1000),
+): { body: string; headers: Record<string, string> } {
+  const payload = {
+    type: 'block_actions',
+    user: { id: o.userId, team_id: 'T0BENCH' },
+    team: { id: 'T0BENCH' },
+    trigger_id: `${now}.${crypto.randomBytes(4).toString('hex')}`,
+    actions: [{ action_id: o.actionId, value: o.value ?? '', action_ts: String(now) }],
+  };
+  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  return {
+    body,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(now), 'x-slack-signature': slackSignature(body, secret, now) },
+  };
+}
+
 export interface FuzzRequest {
   method: string;
   path: string;
@@ -145,8 +165,26 @@ export class Fuzzer {
     return form.toString();
   }
 
+  /** A click on a TimeTracker button (`payload=` JSON), intact or garbled. */
+  private interactionBody(): string {
+    const k = this.int(5);
+    if (k === 0) return '';
+    if (k === 1) return `payload=${encodeURIComponent(this.text(200))}`;
+    if (k === 2) return `payload=${encodeURIComponent(JSON.stringify(this.json()))}`;
+    const payload = {
+      type: this.pick(['block_actions', 'view_submission', '']),
+      user: { id: this.pick([this.t.slackUser, 'U0NOBODY', this.text(12)]), team_id: 'T0FUZZ' },
+      team: { id: this.pick(['T0FUZZ', this.text(5)]) },
+      trigger_id: `${Date.now()}.${this.int(1_000_000)}`,
+      response_url: this.pick(['https://hooks.slack.com/actions/T0FUZZ/1/x', 'http://127.0.0.1:9/unused', this.text(30)]),
+      actions: [{ action_id: this.pick(['tt_stop', 'tt_start', 'tt_switch', this.text(10)]), value: this.pick(['1', '-1', this.text(20)]), selected_option: { value: this.text(5) } }],
+    };
+    return `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  }
+
   slack(): FuzzRequest {
-    const body = this.slackBody();
+    const interactions = this.r() < 0.3;
+    const body = interactions ? this.interactionBody() : this.slackBody();
     const now = Math.floor(Date.now() / 1000);
     // Outside the ±300 s window by a margin: `now + 301` read by the server one second later is a
     // skew of exactly 300 s, inside the window (that made the test fail by chance under load).
@@ -167,7 +205,9 @@ export class Fuzzer {
       'v0=',
     ]);
     if (sig !== undefined) headers[this.pick(['x-slack-signature', 'X-Slack-Signature'])] = sig;
-    // Slack's certificate probe is answered 200 before verification (it reads and changes nothing).
+    // Slack's certificate probe is answered 200 before verification (it reads and changes nothing);
+    // /interactions has no such probe.
+    if (interactions) return { method: 'POST', path: '/api/integrations/slack/interactions', headers, body, label: 'slack' };
     const label = body.startsWith('ssl_check=1') ? 'slack-ssl-check' : 'slack';
     return { method: 'POST', path: '/api/integrations/slack/events', headers, body, label };
   }
@@ -189,7 +229,7 @@ export class Fuzzer {
       case 5:
         return { method: this.pick(['GET', 'POST']), path: this.pick(['/integrations/google/connect', '/integrations/google/disconnect']), headers: {}, label: 'google' };
       case 6:
-        return { method: this.pick(['GET', 'PUT', 'DELETE', 'PATCH']), path: this.pick(['/api/integrations/github/webhook', '/api/integrations/slack/events']), headers: {}, label: 'wrong-method' };
+        return { method: this.pick(['GET', 'PUT', 'DELETE', 'PATCH']), path: this.pick(['/api/integrations/github/webhook', '/api/integrations/slack/events', '/api/integrations/slack/interactions']), headers: {}, label: 'wrong-method' };
       case 7:
         return { method: 'GET', path: this.pick(['/healthz', '/readyz', '/api/auth/me', `/api/${encodeURIComponent(this.text(30))}`, '/api/integrations/github/webhook/../../auth/me', `/${'a'.repeat(this.int(4000))}`]), headers: {}, label: 'get' };
       case 8:
@@ -205,7 +245,7 @@ export class Fuzzer {
     const body = Buffer.alloc(1024 * 1024 + 1 + this.int(500_000), 0x7b);
     return this.r() < 0.5
       ? { method: 'POST', path: '/api/integrations/github/webhook', headers: { 'content-type': 'application/json', 'x-github-event': 'issues', 'x-github-delivery': crypto.randomUUID(), 'x-hub-signature-256': githubSignature(body, this.t.webhookSecret) }, body, label: 'github-oversized' }
-      : { method: 'POST', path: '/api/integrations/slack/events', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(Math.floor(Date.now() / 1000)), 'x-slack-signature': 'v0=00' }, body, label: 'slack-oversized' };
+      : { method: 'POST', path: this.pick(['/api/integrations/slack/events', '/api/integrations/slack/interactions']), headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(Math.floor(Date.now() / 1000)), 'x-slack-signature': 'v0=00' }, body, label: 'slack-oversized' };
   }
 
   next(i: number): FuzzRequest {
