@@ -163,6 +163,7 @@ describe('Personal connectors page (browser)', function () {
     const card = page.getByTestId('card-slack');
     await waitForBadge(card.getByTestId('card-slack-badge'), 'not_connected');
     expect(await card.getByTestId('slack-events-url').innerText()).to.equal(`${PUBLIC_URL}/api/integrations/slack/events`);
+    expect(await card.getByTestId('slack-interactions-url').innerText()).to.equal(`${PUBLIC_URL}/api/integrations/slack/interactions`);
 
     await card.locator('#bot_token').fill(SLACK_TOKEN);
     await card.locator('#signing_secret').fill(SLACK_SIGNING);
