@@ -2,7 +2,8 @@
 // against real server processes, embedded PostgreSQL and fake third parties, all on 127.0.0.1.
 // Writes bench/results/latest.json and bench/results/latest.md. Every run is bounded in time.
 // Scenario 7, the memory soak, is opt-in: --only=7 [--soak-minutes=N]; run alone it writes
-// soak.{json,md}; scenario 8 (CSV export memory) run alone writes csv-export.{json,md}.
+// soak.{json,md}; scenario 8 (CSV export memory) run alone writes csv-export.{json,md}; scenario 9
+// (notification latency) run alone writes notify-latency.{json,md}.
 // --out=NAME writes NAME.{json,md} instead.
 import path from 'node:path';
 import type { BenchContext } from './lib/context.js';
@@ -19,6 +20,7 @@ import * as s5 from './scenarios/s5-google-sync.js';
 import * as s6 from './scenarios/s6-cold-start.js';
 import * as s7 from './scenarios/s7-soak.js';
 import * as s8 from './scenarios/s8-csv-export.js';
+import * as s9 from './scenarios/s9-notify-latency.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick') || ['1', 'true', 'yes'].includes(String(process.env.BENCH_QUICK ?? '').toLowerCase());
@@ -30,7 +32,7 @@ const soakArg = args.find((a) => a.startsWith('--soak-minutes='));
 const soakMinutes = soakArg ? Number(soakArg.slice(15)) : quick ? 1 : 10;
 const outArg = args.find((a) => a.startsWith('--out='))?.slice(6);
 /** A scenario run on its own has its own results file, so it never replaces a complete run's latest.*. */
-const OWN_RESULTS: Record<number, string> = { 7: 'soak', 8: 'csv-export' };
+const OWN_RESULTS: Record<number, string> = { 7: 'soak', 8: 'csv-export', 9: 'notify-latency' };
 const alone = only && only.size === 1 ? OWN_RESULTS[[...only][0]] : undefined;
 const outName = outArg && /^[\w.-]+$/.test(outArg) ? outArg : alone ?? 'latest';
 /** Hard limit per scenario (full mode: load runs + seeding + start-ups, with margin). */
@@ -109,6 +111,7 @@ async function main(): Promise<void> {
   if (selected(5)) await scenario(s5.meta, () => s5.run(ctx));
   if (selected(6)) await scenario(s6.meta, () => s6.run(ctx));
   if (selected(8)) await scenario(s8.meta, () => s8.run(ctx));
+  if (selected(9)) await scenario(s9.meta, () => s9.run(ctx));
 
   report.scenarios.sort((x, y) => x.id - y.id);
   report.runs.sort((x, y) => x.scenario - y.scenario);
