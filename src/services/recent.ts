@@ -11,6 +11,8 @@ export interface RecentPair {
   project_name: string;
   task_id: number | null;
   task_name: string | null;
+  /** `github_issue_42` for a GitHub task (the panel shows `#42`). */
+  task_external_ref: string | null;
   last_used_at: Date;
 }
 
@@ -23,7 +25,7 @@ async function allowedBind(user: User): Promise<number[] | null> {
 /** The user's last `limit` distinct (project, task) pairs, most recently started first. */
 export async function recentPairs(user: User, limit = 5): Promise<RecentPair[]> {
   const rows = await db().query<RecentPair>(
-    `SELECT r.project_id, p.name AS project_name, r.task_id, t.name AS task_name, r.last_used_at
+    `SELECT r.project_id, p.name AS project_name, r.task_id, t.name AS task_name, t.external_ref AS task_external_ref, r.last_used_at
        FROM (SELECT e.project_id, e.task_id, MAX(e.start_time) AS last_used_at
                FROM time_entries e
               WHERE e.user_id = $1

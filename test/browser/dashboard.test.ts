@@ -94,7 +94,7 @@ describe('Dashboard timer (browser)', function () {
     expect(now).to.deep.include({ project_id: internal.id, task_id: null, notes: 'Planning', billable: false });
     expect((await TimeEntry.findByPk(started.id))!.end_time!.toISOString()).to.equal(now.start_time.toISOString());
     // The running pair is not offered again; the one just stopped is.
-    await waitForText(timer.getByTestId('dashboard-timer-recent'), 'Website relaunch · Fix login');
+    await waitForText(timer.getByTestId('dashboard-timer-recent'), 'Website relaunch · #42 Fix login');
     expect(await timer.getByTestId('dashboard-timer-recent').innerText()).not.to.match(/^Internal$/m);
     await waitForChange(clock, await clock.innerText());
     await screenshot(page.getByTestId('dashboard-content'), 'dashboard-timer');
@@ -171,11 +171,11 @@ describe('Dashboard timer (browser)', function () {
     const timer = page.getByTestId('dashboard-timer');
     const recent = timer.getByTestId('dashboard-timer-recent');
     await waitForText(recent, 'Continue recent work');
-    expect(await recent.locator('button').allInnerTexts()).to.deep.equal(['Website relaunch · Fix login', 'Internal']);
+    expect(await recent.locator('button').allInnerTexts()).to.deep.equal(['Website relaunch · #42 Fix login', 'Internal']);
 
     await timer.getByTestId('dashboard-timer-continue-0').click();
     await waitForText(timer.getByTestId('dashboard-timer-project'), 'Website relaunch — Fix login');
-    await waitForText(timer.getByTestId('dashboard-timer-result'), 'Timer started on Website relaunch · Fix login.');
+    await waitForText(timer.getByTestId('dashboard-timer-result'), 'Timer started on Website relaunch · #42 Fix login.');
     expect((await running(user)).map((e) => [e.project_id, e.task_id])).to.deep.equal([[website.id, issue.id]]);
 
     // While it runs, the other pair switches in one click.
@@ -206,7 +206,7 @@ describe('Dashboard timer (browser)', function () {
     // An admin removes the membership after the page loaded.
     await ProjectMember.destroy({ where: { user_id: user.id, project_id: project.id } });
     await timer.getByTestId('dashboard-timer-start').click();
-    await waitForText(timer.getByTestId('dashboard-timer-result'), 'Could not start the timer: Forbidden');
+    await waitForText(timer.getByTestId('dashboard-timer-result'), 'Could not start the timer: you are no longer a member of this project. Choose another one, or ask an admin to add you.');
     expect(await timer.getByTestId('dashboard-timer-result').getAttribute('data-kind')).to.equal('error');
 
     // Notes over 5000 characters: the reason stands next to the notes field.

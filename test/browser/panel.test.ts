@@ -100,7 +100,7 @@ describe('Admin panel (browser)', function () {
     await screenshot(main(page), 'integration-forbidden');
     const text = await main(page).innerText();
     expect(text).not.to.include('private-roadmap');
-    expect(text).not.to.include('Configuration');
+    expect(text).not.to.include('Repository name');
     expect(watcher.errors).to.deep.equal([]);
   });
 
@@ -110,9 +110,9 @@ describe('Admin panel (browser)', function () {
     const { page, watcher } = await freshPage(s.browser);
     await loginViaForm(page, s.srv.url, user.email);
     await page.goto(`${s.srv.url}/admin/resources/integrations/records/${id}/show`, { waitUntil: 'domcontentloaded' });
-    await waitForText(main(page), 'repo_name: hello-world');
+    await waitForText(page.getByTestId('integration-settings'), 'hello-world');
     const text = await main(page).innerText();
-    expect(text).to.include('github_token: set').and.include('webhook_secret: set');
+    expect(text).to.match(/Repository name\s+hello-world/).and.to.match(/Personal access token\s+set/).and.to.match(/Webhook secret\s+set/);
     expect(text).not.to.include('nacl:v1:').and.not.to.include(GH_TOKEN);
     expect(await page.getByTestId('action-syncNow').count(), 'GitHub sync is for admins').to.equal(0);
 

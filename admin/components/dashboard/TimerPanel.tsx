@@ -20,7 +20,7 @@ export interface RunningEntry {
 type TimerStatus = { active: boolean; entry?: RunningEntry };
 interface ProjectChoice { id: number; name: string; billable: boolean }
 interface TaskChoice { id: number; name: string; status: string; external_ref: string | null }
-interface RecentPair { project_id: number; project_name: string; task_id: number | null; task_name: string | null; last_used_at: string }
+interface RecentPair { project_id: number; project_name: string; task_id: number | null; task_name: string | null; task_external_ref?: string | null; last_used_at: string }
 type EntryAnswer = { entry?: { duration_seconds?: number | null; project_id?: number } };
 
 /** How often the status is asked while the page is visible. */
@@ -39,7 +39,8 @@ export const taskLabel = (t: { name: string; external_ref?: string | null }) => 
   const m = /^github_issue_(\d+)$/.exec(t.external_ref ?? '');
   return m ? `#${m[1]} ${t.name}` : t.name;
 };
-const pairLabel = (p: { project_name: string | null; task_name: string | null }) => `${p.project_name ?? 'Project'}${p.task_name ? ` · ${p.task_name}` : ''}`;
+const pairLabel = (p: { project_name: string | null; task_name: string | null; task_external_ref?: string | null }) =>
+  `${p.project_name ?? 'Project'}${p.task_name ? ` · ${taskLabel({ name: p.task_name, external_ref: p.task_external_ref })}` : ''}`;
 
 /** Seconds since a start the server measured, counted by the browser's clock (skew does not matter). */
 function useElapsed(entry: RunningEntry | null): number {
@@ -104,7 +105,9 @@ function refusal(res: ApiAnswer<unknown>, verb: string): { fields: Partial<Recor
   for (const [k, v] of Object.entries(res.body.fields ?? {})) if ((FIELDS as readonly string[]).includes(k)) fields[k as FieldName] = v;
   const own = Object.keys(fields).length;
   if (own && own === Object.keys(res.body.fields ?? {}).length) return { fields, result: { kind: 'error', text: 'Correct the highlighted field and try again.' } };
-  return { fields, result: { kind: 'error', text: `Could not ${verb} the timer: ${messageOf(res, `HTTP ${res.status}`)}` } };
+  // The API's 403 says only "Forbidden" (its contract); here the one cause is a project taken away.
+  const why = res.status === 403 ? 'you are no longer a member of this project. Choose another one, or ask an admin to add you.' : messageOf(res, `HTTP ${res.status}`);
+  return { fields, result: { kind: 'error', text: `Could not ${verb} the timer: ${why}` } };
 }
 
 export const TimerPanel: React.FC<{ onChanged: () => void }> = ({ onChanged }) => {

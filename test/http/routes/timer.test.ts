@@ -176,7 +176,7 @@ describe('timer API', () => {
       const b = await makeProject({ members: [user], name: 'Beta' });
       const t1 = await makeTask(project, { name: 'One' });
       const t2 = await makeTask(project, { name: 'Two' });
-      const t3 = await makeTask(b, { name: 'Three' });
+      const t3 = await makeTask(b, { name: 'Three', external_ref: 'github_issue_42' });
       const hour = 3600_000;
       const at = (h: number) => new Date(Date.now() - h * hour);
       // Oldest to newest: seven distinct pairs, one of them used twice (its newest use counts).
@@ -198,7 +198,7 @@ describe('timer API', () => {
         'Beta/-', 'Beta/Three', 'Client work/One', 'Client work/Two', 'Client work/-',
       ]);
       const { last_used_at: lastUsed, ...pair } = res.body.recent[1];
-      expect(pair).to.deep.equal({ project_id: b.id, project_name: 'Beta', task_id: t3.id, task_name: 'Three' });
+      expect(pair).to.deep.equal({ project_id: b.id, project_name: 'Beta', task_id: t3.id, task_name: 'Three', task_external_ref: 'github_issue_42' });
       expect(Date.parse(lastUsed)).to.be.closeTo(at(6).getTime(), 1000);
     });
 
@@ -212,7 +212,7 @@ describe('timer API', () => {
       await ProjectMember.destroy({ where: { user_id: user.id, project_id: left.id } });
       await archived.update({ status: 'archived' });
       const res = await c.get('/api/timer/recent');
-      expect(res.body).to.deep.equal({ ok: true, recent: [{ project_id: project.id, project_name: 'Client work', task_id: null, task_name: null, last_used_at: res.body.recent[0].last_used_at }] });
+      expect(res.body).to.deep.equal({ ok: true, recent: [{ project_id: project.id, project_name: 'Client work', task_id: null, task_name: null, task_external_ref: null, last_used_at: res.body.recent[0].last_used_at }] });
     });
 
     it('answers an empty list for a user without entries', async () => {
