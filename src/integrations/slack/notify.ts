@@ -7,6 +7,7 @@ import { isValidTimeZone } from '../../services/time.js';
 import { findActiveIntegration } from '../connector.js';
 import { hasBotToken, readSettings, PROVIDER } from './settings.js';
 import { timerStartedText, timerStoppedText } from './messages.js';
+import { timerStartedBlocks } from './blocks.js';
 import { enqueueMessage } from './outbox.js';
 
 type Which = 'started' | 'stopped';
@@ -32,6 +33,8 @@ export async function enqueueTimerNotification(which: Which, { entry, user, proj
     kind: which === 'started' ? 'timer_started' : 'timer_stopped',
     channel: settings.channel_id,
     text,
+    // A start carries a Stop timer button (tt_stop, handled by interactions.ts) for that entry.
+    blocks: which === 'started' ? timerStartedBlocks(text, entry.id) : undefined,
     dedupeKey: `slack-timer:${entry.id}:${which}`,
   });
 }

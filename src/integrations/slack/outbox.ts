@@ -49,6 +49,8 @@ export interface EnqueueInput {
   kind: OutboxKind;
   channel: string;
   text: string;
+  /** Block Kit blocks sent with the text (which stays the notification and fallback text). */
+  blocks?: readonly unknown[];
   /** Unique key: a second insert with the same key is a no-op (exactly-once markers). */
   dedupeKey: string;
 }
@@ -64,7 +66,7 @@ export async function enqueueMessage(input: EnqueueInput, transaction?: Transact
        VALUES ('slack_connector', $1, $2, $3, $4::jsonb, $5) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id
      )
      SELECT id, pg_notify('${OUTBOX_CHANNEL}', '') FROM added`,
-    { bind: [input.integrationId, input.kind, input.channel, JSON.stringify({ text: input.text }), input.dedupeKey], type: QueryTypes.SELECT, transaction },
+    { bind: [input.integrationId, input.kind, input.channel, JSON.stringify({ text: input.text, ...(input.blocks ? { blocks: input.blocks } : {}) }), input.dedupeKey], type: QueryTypes.SELECT, transaction },
   );
   if (rows.length !== 1) return false;
   const wake = () => wakeJobs(OUTBOX_CHANNEL);
@@ -77,7 +79,7 @@ interface ClaimedRow {
   id: string;
   integration_id: number;
   channel: string;
-  payload: { text?: string };
+  payload: { text?: string; blocks?: unknown[] };
   attempts: number;
   locked_until: Date;
 }
@@ -203,7 +205,7 @@ async function deliverOne(row: ClaimedRow, integration: Integration | undefined,
   }
   const slotFreeAt = await takeChannelSlot(row.channel, now);
   if (slotFreeAt) return { status: 'deferred', at: slotFreeAt };
-  const res = await postMessage({ apiUrl: opts.apiUrl, token: token.value, timeoutMs: opts.timeoutMs }, row.channel, row.payload.text ?? '');
+  const res = await postMessage({ apiUrl: opts.apiUrl, token: token.value, timeoutMs: opts.timeoutMs }, row.channel, row.payload.text ?? '', row.payload.blocks);
   const outcome = classify(row, res, now);
   if (outcome.status === 'retry' && !res.ok && (res.status === 429 || res.slackError === 'ratelimited')) await holdChannel(row.channel, outcome.at);
   if (outcome.status === 'failed') await recordFailure(integration, `Slack message ${row.id} was not delivered: ${outcome.error}`);

@@ -89,6 +89,31 @@ describe('Slack notifications through the outbox', () => {
       expect((await outbox())[0]).to.include({ status: 'sent', attempts: 2, last_error: null });
     });
 
+    it('a start notification carries a Stop timer button (tt_stop) for its entry; a stop notification none', async () => {
+      const user = await makeUser({ username: 'di' });
+      const project = await makeProject({ name: 'Delta', members: [user] });
+      await makeSlackIntegration(user, { channel: '#time' });
+      const c = srv.client();
+      await c.login(user.email);
+      expect((await c.post('/api/timer/start', { project_id: project.id })).status).to.equal(201);
+      expect((await c.post('/api/timer/stop')).status).to.equal(200);
+      const entry = (await TimeEntry.findOne({ where: { user_id: user.id } }))!;
+      const bodies: Array<{ text: string; blocks?: Array<{ type: string; elements?: Array<{ action_id: string; value: string }> }> }> = [];
+      nock(SLACK_HOST).post('/api/chat.postMessage').times(2).reply((_uri, body) => {
+        bodies.push(body as (typeof bodies)[number]);
+        return [200, { ok: true, channel: 'C0CHAN1', ts: '1700000000.000100' }];
+      });
+      await drain();
+      await drain({ now: later(5_000) });
+      expect(bodies).to.have.length(2);
+      const [start, stop] = bodies;
+      expect(start.text).to.match(/^:stopwatch: \*di\* started a timer/);
+      const buttons = start.blocks!.filter((b) => b.type === 'actions').flatMap((b) => b.elements ?? []);
+      expect(buttons.map((b) => [b.action_id, b.value])).to.deep.equal([['tt_stop', String(entry.id)]]);
+      expect(stop.text).to.match(/^:white_check_mark: \*di\* stopped a timer/);
+      expect(stop.blocks, 'nothing to click on a stopped timer').to.equal(undefined);
+    });
+
     it('formats the stop message with duration and billable flag', async () => {
       const user = await makeUser({ username: 'bo' });
       const project = await makeProject({ name: 'Beta', members: [user] });
