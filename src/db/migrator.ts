@@ -13,6 +13,7 @@ import * as m0006 from '../../migrations/0006-slack.js';
 import * as m0007 from '../../migrations/0007-change-notify.js';
 import * as m0008 from '../../migrations/0008-connector-health.js';
 import * as m0009 from '../../migrations/0009-connector-registry.js';
+import * as m0010 from '../../migrations/0010-runaway-timers.js';
 import * as s0001 from '../../migrations/standalone/0001-users-and-sessions.js';
 import { logger } from '../lib/logger.js';
 import { withSessionLock } from './locks.js';
@@ -31,6 +32,7 @@ export const MIGRATIONS: ReadonlyArray<{ name: string; module: MigrationModule }
   { name: '0007-change-notify', module: m0007 },
   { name: '0008-connector-health', module: m0008 },
   { name: '0009-connector-registry', module: m0009 },
+  { name: '0010-runaway-timers', module: m0010 },
   // 0004 and 0005 were reserved for GitHub and Google schema and are not used.
 ];
 

@@ -18,6 +18,13 @@ export const presentUser = (u: UserFields): Json => ({
   github_username: u.github_username,
 });
 
+/** The own profile (GET/PATCH /api/me): the user plus their runaway-timer settings. */
+export const presentMe = (u: UserFields & Pick<User, 'remind_after_hours' | 'auto_stop_after_hours'>): Json => ({
+  ...presentUser(u),
+  remind_after_hours: u.remind_after_hours,
+  auto_stop_after_hours: u.auto_stop_after_hours,
+});
+
 export const presentProject = (p: Project): Json => ({
   id: p.id,
   name: p.name,

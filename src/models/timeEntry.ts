@@ -20,6 +20,14 @@ export class TimeEntry extends Model<InferAttributes<TimeEntry>, InferCreationAt
   declare source: CreationOptional<EntrySource>;
   declare billable: CreationOptional<boolean>;
   declare external_ref: string | null;
+  /** Stopped by the runaway_timers job at start + the owner's auto_stop_after_hours. */
+  declare auto_stopped: CreationOptional<boolean>;
+  /** When the owner dismissed the dashboard's auto-stop banner. */
+  declare auto_stop_seen_at: CreationOptional<Date | null>;
+  /** When the last "still working?" reminder was claimed for this entry. */
+  declare reminded_at: CreationOptional<Date | null>;
+  /** Set by "Keep running": the next reminder is due then. */
+  declare remind_again_at: CreationOptional<Date | null>;
   declare created_at: CreationOptional<Date>;
   declare updated_at: CreationOptional<Date>;
 
@@ -37,6 +45,10 @@ export class TimeEntry extends Model<InferAttributes<TimeEntry>, InferCreationAt
         source: { type: DataTypes.STRING(20), allowNull: false, defaultValue: 'manual', validate: { is: SOURCE_PATTERN } },
         billable: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
         external_ref: { type: DataTypes.STRING(200), allowNull: true },
+        auto_stopped: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+        auto_stop_seen_at: { type: DataTypes.DATE, allowNull: true },
+        reminded_at: { type: DataTypes.DATE, allowNull: true },
+        remind_again_at: { type: DataTypes.DATE, allowNull: true },
         created_at: DataTypes.DATE,
         updated_at: DataTypes.DATE,
       },

@@ -1,8 +1,8 @@
 // A host user as TimeTracker sees it. The table and columns are the host's (src/db/hostUsers.ts;
 // the standalone server's `users` by default): TimeTracker reads id, email, name, the admin flag
-// and, when the host has them, a login name and an active flag; it writes only the two columns
-// its migrations add (timezone, github_username). Creating users, passwords and roles belong to
-// the host (the standalone server's are in src/standalone/).
+// and, when the host has them, a login name and an active flag; it writes only the columns its
+// migrations add (timezone, github_username, remind_after_hours, auto_stop_after_hours). Creating
+// users, passwords and roles belong to the host (the standalone server's are in src/standalone/).
 import { DataTypes, Model, type NonAttribute, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
 import { hostUsers } from '../db/hostUsers.js';
 
@@ -21,6 +21,10 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
   declare role: CreationOptional<Role>;
   declare timezone: CreationOptional<string>;
   declare github_username: CreationOptional<string | null>;
+  /** Hours a timer runs before the Slack reminder (runaway_timers job). */
+  declare remind_after_hours: CreationOptional<number>;
+  /** Hours after which a running timer is stopped automatically; 0 = never. */
+  declare auto_stop_after_hours: CreationOptional<number>;
 
   get displayName(): NonAttribute<string> {
     return this.full_name || this.username;
@@ -48,6 +52,8 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
         role: { type: DataTypes.VIRTUAL, get(this: User) { return this.getDataValue('is_admin') ? 'admin' : 'user'; } },
         timezone: { type: DataTypes.STRING(64), allowNull: false, defaultValue: 'UTC' },
         github_username: { type: DataTypes.STRING(100), allowNull: true },
+        remind_after_hours: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 4 },
+        auto_stop_after_hours: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 10 },
       },
       // The host owns the rows: no timestamps of ours on its table.
       { sequelize, tableName: c.table, modelName: 'TimeTrackerUser', timestamps: false, underscored: true },

@@ -195,13 +195,18 @@ describe('Admin panel (browser)', function () {
     await profile.locator('#full_name').fill('Uma Example');
     await profile.locator('#timezone').selectOption('Asia/Tokyo');
     await profile.locator('#github_username').fill('not a login!');
+    expect(await profile.locator('#auto_stop_after_hours').inputValue()).to.equal('10');
+    await profile.locator('#remind_after_hours').fill('12');
     await profile.getByTestId('my-profile-save').click();
     await waitForText(profile.getByTestId('github_username-error'), 'must be a GitHub login');
+    await waitForText(profile.getByTestId('remind_after_hours-error'), 'must be below auto_stop_after_hours (10)');
 
     await profile.locator('#github_username').fill('uma-example');
+    await profile.locator('#remind_after_hours').fill('3');
+    await profile.locator('#auto_stop_after_hours').fill('8');
     await profile.getByTestId('my-profile-save').click();
     await waitForText(profile.getByTestId('my-profile-result'), 'Profile saved.');
-    expect((await User.findByPk(user.id))!).to.include({ full_name: 'Uma Example', timezone: 'Asia/Tokyo', github_username: 'uma-example' });
+    expect((await User.findByPk(user.id))!).to.include({ full_name: 'Uma Example', timezone: 'Asia/Tokyo', github_username: 'uma-example', remind_after_hours: 3, auto_stop_after_hours: 8 });
     expect(await page.getByRole('link', { name: 'Users' }).count(), 'the Users resource stays admin-only').to.equal(0);
     expect(watcher.errors).to.deep.equal([]);
   });

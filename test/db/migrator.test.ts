@@ -116,6 +116,8 @@ describe('migrations (umzug on a fresh database)', () => {
     const columns = await db.sequelize.getQueryInterface().describeTable('accounts');
     expect(columns).to.have.property('timezone');
     expect(columns).to.have.property('github_username');
+    expect([columns.remind_after_hours.allowNull, String(columns.remind_after_hours.defaultValue)]).to.deep.equal([false, '4']);
+    expect([columns.auto_stop_after_hours.allowNull, String(columns.auto_stop_after_hours.defaultValue)]).to.deep.equal([false, '10']);
     const fks = await db.sequelize.query<{ t: string }>(
       `SELECT DISTINCT conrelid::regclass::text AS t FROM pg_constraint WHERE contype = 'f' AND confrelid = 'accounts'::regclass ORDER BY 1`,
       { type: QueryTypes.SELECT },

@@ -67,6 +67,8 @@ export interface Me {
   role: 'admin' | 'user';
   timezone: string;
   github_username: string | null;
+  remind_after_hours: number;
+  auto_stop_after_hours: number;
 }
 
 /** One connector of GET /api/integrations (the server's connector list). */

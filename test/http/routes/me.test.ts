@@ -24,6 +24,8 @@ describe('GET/PATCH /api/me', () => {
         is_active: true,
         timezone: 'Europe/Berlin',
         github_username: null,
+        remind_after_hours: 4,
+        auto_stop_after_hours: 10,
       },
     });
   });
@@ -61,5 +63,48 @@ describe('GET/PATCH /api/me', () => {
     expect(role.body.error).to.equal('role: is not a known field');
     expect((await User.findByPk(user.id))!.role).to.equal('user');
     expect((await User.findByPk(user.id))!.timezone).to.equal('UTC');
+  });
+
+  describe('runaway-timer settings', () => {
+    it('PATCH sets remind_after_hours and auto_stop_after_hours (0 = never) and GET shows them', async () => {
+      const user = await makeUser();
+      const c = await loginAs(srv, user);
+      const res = await c.patch('/api/me', { remind_after_hours: 2, auto_stop_after_hours: 8 });
+      expect(res.status).to.equal(200);
+      expect(res.body.user).to.include({ remind_after_hours: 2, auto_stop_after_hours: 8 });
+      expect((await User.findByPk(user.id))!).to.include({ remind_after_hours: 2, auto_stop_after_hours: 8 });
+      const never = await c.patch('/api/me', { remind_after_hours: 30, auto_stop_after_hours: 0 });
+      expect(never.status).to.equal(200);
+      expect((await c.get('/api/me')).body.user).to.include({ remind_after_hours: 30, auto_stop_after_hours: 0 });
+    });
+
+    it('reports every invalid field at once (400) and changes nothing', async () => {
+      const user = await makeUser();
+      const c = await loginAs(srv, user);
+      const res = await c.patch('/api/me', { remind_after_hours: 0, auto_stop_after_hours: 'ten', timezone: 'Mars/Olympus', full_name: 'Changed' });
+      expect(res.status).to.equal(400);
+      expect(res.body.fields).to.deep.equal({
+        remind_after_hours: 'must be at least 1',
+        auto_stop_after_hours: 'must be a number',
+        timezone: 'unknown time zone (use an IANA name such as Europe/Berlin)',
+      });
+      expect((await c.patch('/api/me', { remind_after_hours: 1.5 })).body).to.deep.equal(refused('remind_after_hours: must be a whole number of hours'));
+      expect((await c.patch('/api/me', { auto_stop_after_hours: 73 })).body).to.deep.equal(refused('auto_stop_after_hours: must be at most 72'));
+      expect((await c.patch('/api/me', { auto_stop_after_hours: -1 })).body.fields).to.deep.equal({ auto_stop_after_hours: 'must be at least 0' });
+      const fresh = (await User.findByPk(user.id))!;
+      expect(fresh).to.include({ remind_after_hours: 4, auto_stop_after_hours: 10, full_name: null, timezone: 'UTC' });
+    });
+
+    it('refuses a reminder at or after the auto-stop, also against the stored value, unless auto-stop is 0', async () => {
+      const user = await makeUser();
+      const c = await loginAs(srv, user);
+      const rule = refused('remind_after_hours: must be below auto_stop_after_hours (10), or set auto-stop to 0 (never)');
+      expect((await c.patch('/api/me', { remind_after_hours: 10 })).body).to.deep.equal(rule);
+      const lowered = await c.patch('/api/me', { auto_stop_after_hours: 3 });
+      expect(lowered.status).to.equal(400);
+      expect(lowered.body.error).to.equal('remind_after_hours: must be below auto_stop_after_hours (3), or set auto-stop to 0 (never)');
+      expect((await User.findByPk(user.id))!).to.include({ remind_after_hours: 4, auto_stop_after_hours: 10 });
+      expect((await c.patch('/api/me', { remind_after_hours: 2, auto_stop_after_hours: 3 })).status).to.equal(200);
+    });
   });
 });
