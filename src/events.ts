@@ -11,9 +11,15 @@ export interface TimerEventPayload {
   task: Task | null;
 }
 
+/** A running timer passed its owner's remind_after_hours (claimed once by the runaway_timers job). */
+export interface ReminderDuePayload extends TimerEventPayload {
+  runningSeconds: number;
+}
+
 export interface DomainEvents {
   'timer.started': TimerEventPayload;
   'timer.stopped': TimerEventPayload;
+  'timer.reminder_due': ReminderDuePayload;
 }
 
 export type EventName = keyof DomainEvents;
@@ -23,6 +29,7 @@ export class EventBus {
   private handlers: { [E in EventName]: Array<{ name: string; fn: EventHandler<E> }> } = {
     'timer.started': [],
     'timer.stopped': [],
+    'timer.reminder_due': [],
   };
 
   on<E extends EventName>(event: E, name: string, fn: EventHandler<E>): () => void {
@@ -46,7 +53,7 @@ export class EventBus {
   }
 
   clear(): void {
-    this.handlers = { 'timer.started': [], 'timer.stopped': [] };
+    this.handlers = { 'timer.started': [], 'timer.stopped': [], 'timer.reminder_due': [] };
   }
 }
 

@@ -28,6 +28,7 @@ import { connectorListRouter } from '../integrations/routes.js';
 import { slackConnector } from '../integrations/slack/index.js';
 import type { ConnectorDescriptor } from '../integrations/types.js';
 import { coreJobs, Scheduler, type Job } from '../jobs/scheduler.js';
+import { runawayTimersJob } from '../services/runawayTimers.js';
 import { logger } from '../lib/logger.js';
 import { Keyring, setKeyring } from '../lib/secrets.js';
 import { initModels } from '../models/index.js';
@@ -125,7 +126,7 @@ export async function createTimeTrackerPlugin(opts: TimeTrackerPluginOptions): P
       for (const c of connectors) c.subscribe?.(events, deps);
       if (config.jobsEnabled) {
         scheduler = new Scheduler(sequelize);
-        const jobs: Job[] = [...coreJobs(sequelize), ...connectors.flatMap((c) => c.jobs?.(deps) ?? []), ...(opts.extraJobs ?? [])];
+        const jobs: Job[] = [...coreJobs(sequelize), runawayTimersJob(), ...connectors.flatMap((c) => c.jobs?.(deps) ?? []), ...(opts.extraJobs ?? [])];
         for (const job of jobs) scheduler.register(job);
         scheduler.start();
       }

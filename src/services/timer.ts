@@ -61,16 +61,17 @@ export async function startTimer(user: User, input: StartInput, now: Date = new 
  * Ends the user's running entry at `now` (never before its start); the id of the entry it ended, or
  * null. With `entryId`, only that entry, and only while it is still the one running.
  */
-async function endRunning(userId: number, now: Date, transaction?: Transaction, entryId: number | null = null): Promise<number | null> {
+async function endRunning(userId: number, now: Date, transaction?: Transaction, entryId: number | null = null, autoStopped = false): Promise<number | null> {
   // One statement decides who stops the timer, so two concurrent stops emit one event.
   const [rows] = (await db().query(
     `UPDATE time_entries
         SET end_time = GREATEST($2::timestamptz, start_time),
             duration_seconds = GREATEST(0, FLOOR(EXTRACT(EPOCH FROM (GREATEST($2::timestamptz, start_time) - start_time))))::int,
+            auto_stopped = $4::boolean,
             updated_at = now()
       WHERE user_id = $1 AND end_time IS NULL AND ($3::int IS NULL OR id = $3::int)
       RETURNING id`,
-    { bind: [userId, now.toISOString(), entryId], transaction },
+    { bind: [userId, now.toISOString(), entryId, autoStopped], transaction },
   )) as [Array<{ id: number }>, unknown];
   return rows.length ? rows[0].id : null;
 }
@@ -84,9 +85,12 @@ async function emitStopped(user: User, entryId: number): Promise<TimeEntry> {
   return entry;
 }
 
-/** Stops the user's running timer; with `opts.entryId`, only if that entry is still the running one (else 404). */
-export async function stopTimer(user: User, now: Date = new Date(), opts: { entryId?: number } = {}): Promise<TimeEntry> {
-  const id = await endRunning(user.id, now, undefined, opts.entryId ?? null);
+/**
+ * Stops the user's running timer; with `opts.entryId`, only if that entry is still the running one
+ * (else 404). `opts.autoStopped` marks the entry as stopped by the runaway_timers job.
+ */
+export async function stopTimer(user: User, now: Date = new Date(), opts: { entryId?: number; autoStopped?: boolean } = {}): Promise<TimeEntry> {
+  const id = await endRunning(user.id, now, undefined, opts.entryId ?? null, opts.autoStopped ?? false);
   if (id === null) throw notFound(NO_ACTIVE_TIMER);
   return emitStopped(user, id);
 }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import type { Locator, Page, Route } from 'playwright-core';
 import { ProjectMember, TimeEntry, type User } from '../../src/models/index.js';
+import { runRunawayTimers } from '../../src/services/runawayTimers.js';
 import { makeEntry, makeProject, makeTask, makeUser } from '../factories.js';
 import { loginAs } from '../support/server.js';
 import { ARTIFACTS_DIR, freshPage, loginViaForm, screenshot, SUITE_TIMEOUT } from './support/browser.js';
@@ -232,6 +233,23 @@ describe('Dashboard timer (browser)', function () {
     await waitForText(timer.getByTestId('dashboard-timer-result'), 'You already have an active timer');
     await page.unroute('**/api/timer/status');
     expect((await running(user)).map((e) => e.notes)).to.deep.equal(['Elsewhere']);
+    expect(watcher.errors).to.deep.equal([]);
+  });
+
+  it('shows a timer stopped automatically until it is dismissed', async () => {
+    const user = await makeUser();
+    const project = await makeProject({ name: 'Night shift', members: [user] });
+    const entry = await makeEntry(user, project, { start: new Date(Date.now() - 11 * 3600_000), end: null });
+    expect((await runRunawayTimers()).stopped).to.equal(1);
+    const { page, watcher } = await freshPage(s.browser);
+    await loginViaForm(page, s.srv.url, user.email);
+    const banner = page.getByTestId('dashboard-auto-stopped');
+    await waitForText(banner.getByTestId('dashboard-auto-stopped-text'), 'Your timer on Night shift ran 10:00 and was stopped automatically.');
+    await banner.getByTestId('dashboard-auto-stopped-dismiss').click();
+    const until = Date.now() + 5000;
+    while ((await page.getByTestId('dashboard-auto-stopped').count()) > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    expect(await page.getByTestId('dashboard-auto-stopped').count()).to.equal(0);
+    expect((await TimeEntry.findByPk(entry.id))!.auto_stop_seen_at).to.be.instanceOf(Date);
     expect(watcher.errors).to.deep.equal([]);
   });
 });

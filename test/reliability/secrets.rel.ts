@@ -103,7 +103,7 @@ describe('reliability: secrets never appear in plaintext', function () {
     // Everything a user or an admin can read back.
     const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
     const range = `from=${day(-1)}&to=${day(1)}`;
-    for (const path of ['/api/me', '/api/auth/me', '/api/time-entries', '/api/tasks', '/api/projects', '/api/integrations/github/status', '/api/integrations/slack/status', '/api/integrations/google/status', `/api/reports/time-entries.csv?${range}`, `/api/reports/summary?${range}&group_by=user`, `/api/timesheet?week=${day(0)}`]) await c.get(path);
+    for (const path of ['/api/me', '/api/timer/status', '/api/auth/me', '/api/time-entries', '/api/tasks', '/api/projects', '/api/integrations/github/status', '/api/integrations/slack/status', '/api/integrations/google/status', `/api/reports/time-entries.csv?${range}`, `/api/reports/summary?${range}&group_by=user`, `/api/timesheet?week=${day(0)}`]) await c.get(path);
     for (const resource of ['integrations', 'users', 'outbox_messages']) {
       const list = await c.get(`/admin/api/resources/${resource}/actions/list`);
       for (const record of (list.body?.records ?? []) as Array<{ id: string }>) await c.get(`/admin/api/resources/${resource}/records/${record.id}/show`);

@@ -1,11 +1,13 @@
 // The dashboard's timer: start one (project, task, notes, billable), watch it run, stop it, switch
 // to other work in one step, or continue one of the last five project/task pairs. It follows a
 // timer started or stopped elsewhere (Slack, GitHub, another tab) by polling the status every 5 s
-// while the page is visible. Everything goes through the JSON API (docs/api/REST_API.md, Timer).
+// while the page is visible, and shows when a timer was stopped automatically (AutoStopBanner).
+// Everything goes through the JSON API (docs/api/REST_API.md, Timer).
 import React, { useCallback, useEffect, useRef, useState } from 'react';
 import { Badge, Box, Button, H4, Icon, Text } from '@adminjs/design-system';
 import { apiGet, apiPost, messageOf, type ApiAnswer } from '../connectors/api.js';
 import { ActionButton, ButtonRow, CheckField, Field, ResultLine, SelectField, TextField, type Result } from '../connectors/ui.js';
+import { AutoStopBanner, type AutoStoppedEntry } from './AutoStopBanner.js';
 
 export interface RunningEntry {
   id: number;
@@ -17,7 +19,7 @@ export interface RunningEntry {
   task_name: string | null;
   elapsed_seconds: number;
 }
-type TimerStatus = { active: boolean; entry?: RunningEntry };
+type TimerStatus = { active: boolean; entry?: RunningEntry; auto_stopped_entry?: AutoStoppedEntry | null };
 interface ProjectChoice { id: number; name: string; billable: boolean }
 interface TaskChoice { id: number; name: string; status: string; external_ref: string | null }
 interface RecentPair { project_id: number; project_name: string; task_id: number | null; task_name: string | null; task_external_ref?: string | null; last_used_at: string }
@@ -74,7 +76,7 @@ function useTimerStatus() {
     // Only the newest answer counts: a slow poll must not undo what a later action showed.
     if (!alive.current || mine !== seq.current) return;
     if (res.ok) {
-      setTimer({ active: Boolean(res.body.active), entry: res.body.entry });
+      setTimer({ active: Boolean(res.body.active), entry: res.body.entry, auto_stopped_entry: res.body.auto_stopped_entry ?? null });
       setLoadError(null);
     } else {
       setLoadError(messageOf(res, 'Could not load the timer'));
@@ -287,6 +289,7 @@ export const TimerPanel: React.FC<{ onChanged: () => void }> = ({ onChanged }) =
         {entry ? <Badge variant="success" size="sm" data-testid="dashboard-timer-state">Running</Badge> : timer ? <Badge variant="light" size="sm" data-testid="dashboard-timer-state">Not running</Badge> : null}
       </Box>
       {loadError ? <Text variant="sm" color="error" mb="default" data-testid="dashboard-timer-load-error">{loadError}</Text> : null}
+      {timer?.auto_stopped_entry ? <AutoStopBanner key={timer.auto_stopped_entry.id} entry={timer.auto_stopped_entry} onDismissed={() => void reload()} /> : null}
       {timer === null ? <Text color="grey60">Loading…</Text> : entry ? (
         <Box data-testid="dashboard-timer-running">
           <Text fontSize="h2" lineHeight="xl" fontWeight="bold" mb="sm" data-testid="dashboard-timer-elapsed" style={{ fontVariantNumeric: 'tabular-nums' }}>{hms(elapsed)}</Text>

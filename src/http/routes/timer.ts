@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Project, Task } from '../../models/index.js';
 import { todaySummary } from '../../services/summary.js';
 import { recentPairs } from '../../services/recent.js';
+import { acknowledgeAutoStop, unseenAutoStop } from '../../services/runawayTimers.js';
 import { activeEntry, runningSeconds, startTimer, stopTimer, switchTimer } from '../../services/timer.js';
 import { currentUser } from '../../web/auth.js';
 import { parseInput } from '../../validation/validate.js';
@@ -44,9 +45,14 @@ export function registerTimerRoutes(router: AppRouter): void {
   });
 
   router.get('/timer/status', async (ctx) => {
-    const entry = await activeEntry(currentUser(ctx).id);
+    const userId = currentUser(ctx).id;
+    const [entry, autoStopped] = await Promise.all([activeEntry(userId), unseenAutoStop(userId)]);
+    // The newest auto-stopped entry of the last 24 h whose banner was not dismissed, or null.
+    const auto_stopped_entry = autoStopped
+      ? { id: autoStopped.id, project_name: autoStopped.project_name, duration_seconds: autoStopped.duration_seconds, end_time: autoStopped.end_time }
+      : null;
     if (!entry) {
-      ctx.body = { ok: true, active: false };
+      ctx.body = { ok: true, active: false, auto_stopped_entry };
       return;
     }
     const [project, task] = await Promise.all([
@@ -62,7 +68,15 @@ export function registerTimerRoutes(router: AppRouter): void {
         task_name: task?.name ?? null,
         elapsed_seconds: runningSeconds(entry),
       },
+      auto_stopped_entry,
     };
+  });
+
+  // Dismisses the dashboard's "stopped automatically" banner for that entry.
+  router.post('/timer/auto-stopped/:id/ack', async (ctx) => {
+    const entryId = parseInput(id, ctx.params.id, 'id');
+    await acknowledgeAutoStop(currentUser(ctx).id, entryId);
+    ctx.body = { ok: true };
   });
 
   router.get('/summary/today', async (ctx) => {

@@ -8,6 +8,7 @@ import type { Project } from '../../models/index.js';
 export const ACTION_STOP = 'tt_stop';
 export const ACTION_START = 'tt_start';
 export const ACTION_SWITCH = 'tt_switch';
+export const ACTION_KEEP = 'tt_keep';
 
 export type Block = Record<string, unknown>;
 
@@ -54,6 +55,14 @@ export function startChoiceBlocks(text: string, projects: readonly Pick<Project,
 /** The channel notification of a start: its text and a Stop timer button for that entry. */
 export function timerStartedBlocks(text: string, entryId: number): Block[] {
   return [section(text), actions([stopButton(entryId, 'Stop timer')])];
+}
+
+/** The "still working?" reminder: Keep running (snooze, tt_keep) and Stop now (tt_stop), value = entry id. */
+export function reminderBlocks(text: string, entryId: number): Block[] {
+  return [
+    section(text),
+    actions([{ type: 'button', action_id: ACTION_KEEP, text: label('Keep running'), value: String(entryId), style: 'primary' }, stopButton(entryId, 'Stop now')]),
+  ];
 }
 
 /** A message without controls (what a clicked message is replaced with). */

@@ -43,6 +43,22 @@ export function timerStoppedText(m: StoppedInput): string {
   ].join('\n');
 }
 
+/** A duration as h:mm (4:02), for the runaway-timer messages. */
+export function hoursMinutes(totalSeconds: number): string {
+  const s = Math.max(0, Math.floor(totalSeconds));
+  return `${Math.floor(s / 3600)}:${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}`;
+}
+
+/** The runaway_timers job stopped the timer at start + auto_stop_after_hours. */
+export function autoStoppedText(m: { project: string; durationSeconds: number; stoppedAt: Date; timeZone: string }): string {
+  return `Your timer on *${esc(m.project)}* ran ${hoursMinutes(m.durationSeconds)} and was stopped automatically at ${localClock(m.stoppedAt, m.timeZone)}.`;
+}
+
+/** The timer passed remind_after_hours (sent with Keep running / Stop now buttons). */
+export function reminderText(m: { project: string; runningSeconds: number }): string {
+  return `Still working on *${esc(m.project)}*? Running for ${hoursMinutes(m.runningSeconds)}.`;
+}
+
 export function dailySummaryText(m: { displayName: string; hours: number; projects: number }): string {
   return [
     `:bar_chart: *Daily summary for ${esc(m.displayName)}*`,
@@ -91,6 +107,8 @@ export const clickReply = {
   projectUnavailable: ':x: That project is not available to you. Nothing was changed.',
   unknownAction: ':x: TimeTracker does not know that button. Nothing was changed.',
   malformed: ':x: TimeTracker could not read that request. Nothing was changed.',
+  notYourReminder: ':x: That is not your timer. Nothing was changed.',
+  kept: (project: string, hours: number) => `:+1: Keeping your timer on *${esc(project)}* running. Next reminder in ${hours} h.`,
   switched: (project: string, stoppedSeconds: number | null) =>
     stoppedSeconds === null
       ? `:repeat: Switched to *${esc(project)}*.`

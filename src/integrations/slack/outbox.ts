@@ -42,7 +42,7 @@ export async function pruneOutbox(now: Date = new Date()): Promise<void> {
   );
 }
 
-export type OutboxKind = 'timer_started' | 'timer_stopped' | 'daily_summary' | 'test';
+export type OutboxKind = 'timer_started' | 'timer_stopped' | 'timer_auto_stopped' | 'timer_reminder' | 'daily_summary' | 'test';
 
 export interface EnqueueInput {
   integrationId: number;

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { events } from '../../../src/events.js';
+import { runRunawayTimers } from '../../../src/services/runawayTimers.js';
 import { ProjectMember, TimeEntry } from '../../../src/models/index.js';
 import { makeEntry, makeProject, makeTask, makeUser } from '../../factories.js';
 import { loginAs, useTestServer } from '../../support/server.js';
@@ -250,7 +251,7 @@ describe('timer API', () => {
   describe('GET /api/timer/status', () => {
     it('answers {ok, active:false} without a running timer', async () => {
       const { c } = await member();
-      expect((await c.get('/api/timer/status')).body).to.deep.equal({ ok: true, active: false });
+      expect((await c.get('/api/timer/status')).body).to.deep.equal({ ok: true, active: false, auto_stopped_entry: null });
     });
 
     it('answers the running entry with project, task and elapsed seconds', async () => {
@@ -261,6 +262,50 @@ describe('timer API', () => {
       expect(res.body).to.deep.include({ ok: true, active: true });
       expect(res.body.entry).to.include({ id: entry.id, project_name: 'Client work', task_name: 'Design' });
       expect(res.body.entry.elapsed_seconds).to.be.within(119, 125);
+    });
+  });
+
+  describe('auto-stopped entries: GET /api/timer/status and POST /api/timer/auto-stopped/:id/ack', () => {
+    it('shows the newest unacknowledged auto-stopped entry of the last 24 h until it is acknowledged', async () => {
+      const { user, project, c } = await member();
+      const start = new Date(Date.now() - 11 * 3600_000);
+      const older = await makeEntry(user, project, { start: new Date(start.getTime() - 3600_000), end: new Date(start.getTime() - 1800_000) });
+      await older.update({ auto_stopped: true });
+      const entry = await makeEntry(user, project, { start, end: null });
+      expect((await runRunawayTimers()).stopped).to.equal(1);
+      const status = await c.get('/api/timer/status');
+      expect(status.body).to.deep.include({ ok: true, active: false });
+      expect(status.body.auto_stopped_entry).to.include({ id: entry.id, project_name: 'Client work', duration_seconds: 36_000 });
+      // Also next to a running timer.
+      await c.post('/api/timer/start', { project_id: project.id });
+      expect((await c.get('/api/timer/status')).body.auto_stopped_entry.id).to.equal(entry.id);
+
+      const ack = await c.post(`/api/timer/auto-stopped/${entry.id}/ack`, {});
+      expect(ack.status).to.equal(200);
+      expect(ack.body).to.deep.equal({ ok: true });
+      expect((await TimeEntry.findByPk(entry.id))!.auto_stop_seen_at).to.be.instanceOf(Date);
+      // The older one (also unacknowledged, within 24 h) shows next; then nothing.
+      expect((await c.get('/api/timer/status')).body.auto_stopped_entry.id).to.equal(older.id);
+      expect((await c.post(`/api/timer/auto-stopped/${older.id}/ack`, {})).status).to.equal(200);
+      expect((await c.get('/api/timer/status')).body.auto_stopped_entry).to.equal(null);
+    });
+
+    it('ignores auto-stops older than 24 h; acknowledging another user\'s or a normal entry is 404, a bad id 400', async () => {
+      const { user, project, c } = await member();
+      const old = await makeEntry(user, project, { start: new Date(Date.now() - 30 * 3600_000), end: new Date(Date.now() - 25 * 3600_000) });
+      await old.update({ auto_stopped: true });
+      const normal = await makeEntry(user, project);
+      const stranger = await makeUser();
+      const theirs = await makeEntry(stranger, project);
+      await theirs.update({ auto_stopped: true });
+      expect((await c.get('/api/timer/status')).body.auto_stopped_entry).to.equal(null);
+      expect((await c.post(`/api/timer/auto-stopped/${normal.id}/ack`, {})).status).to.equal(404);
+      const foreign = await c.post(`/api/timer/auto-stopped/${theirs.id}/ack`, {});
+      expect(foreign.status).to.equal(404);
+      expect((await TimeEntry.findByPk(theirs.id))!.auto_stop_seen_at).to.equal(null);
+      const bad = await c.post('/api/timer/auto-stopped/abc/ack', {});
+      expect(bad.status).to.equal(400);
+      expect(bad.body.error).to.equal('id: must be a number');
     });
   });
 
