@@ -7,8 +7,9 @@ import { isAppError } from '../../errors.js';
 import { logger } from '../../lib/logger.js';
 import { Project, TimeEntry, type User } from '../../models/index.js';
 import { isProjectAllowed } from '../../services/access.js';
+import { snoozeReminder } from '../../services/runawayTimers.js';
 import { activeEntry, startTimer, stopTimer, switchTimer, TimerConflictError } from '../../services/timer.js';
-import { ACTION_START, ACTION_STOP, ACTION_SWITCH, plainBlocks } from './blocks.js';
+import { ACTION_KEEP, ACTION_START, ACTION_STOP, ACTION_SWITCH, plainBlocks } from './blocks.js';
 import type { ResponseMessage } from './client.js';
 import { alreadyRunning, withTimerControls, type CommandReply } from './commands.js';
 import type { InteractionAction } from './interactionPayload.js';
@@ -82,8 +83,22 @@ const switchProject: ActionHandler = async ({ user, action, now }) => {
   return replaceWith(await withTimerControls(user, clickReply.switched(project.name, stopped ? (stopped.duration_seconds ?? 0) : null), started));
 };
 
+/** tt_keep (value = entry id): "Keep running" on a reminder; the next one comes remind_after_hours from now. */
+const keep: ActionHandler = async ({ user, action, now, messageText }) => {
+  const entryId = idOf(action.value);
+  if (entryId === null) return ephemeral(clickReply.malformed);
+  const entry = await TimeEntry.findByPk(entryId);
+  if (entry && entry.user_id !== user.id) return ephemeral(clickReply.notYourReminder);
+  if (!entry || entry.end_time !== null || !(await snoozeReminder(user, entryId, now))) return ephemeral(clickReply.alreadyStopped);
+  const project = await Project.findByPk(entry.project_id);
+  const done = clickReply.kept(project?.name ?? 'your project', user.remind_after_hours);
+  const text = messageText ? `${messageText}\n${done}` : done;
+  return replaceWith({ text, blocks: plainBlocks(text) });
+};
+
 export const ACTIONS: Readonly<Record<string, ActionHandler>> = Object.freeze({
   [ACTION_STOP]: stop,
+  [ACTION_KEEP]: keep,
   [ACTION_START]: start,
   [ACTION_SWITCH]: switchProject,
 });

@@ -108,6 +108,37 @@ describe('POST /api/integrations/slack/interactions', () => {
     });
   });
 
+  describe('tt_keep', () => {
+    it('Keep running on a reminder snoozes it for remind_after_hours and replaces the message', async () => {
+      await ann.update({ remind_after_hours: 3 });
+      const entry = await runningFor(ann, 250);
+      const original = 'Still working on *Alpha*? Running for 4:10.';
+      const before = Date.now();
+      const { message } = await click({ userId: ANN, actionId: 'tt_keep', value: String(entry.id), messageText: original });
+      await entry.reload();
+      expect(entry.end_time).to.equal(null);
+      expect(entry.reminded_at!.getTime()).to.be.within(before - 1000, Date.now() + 1000);
+      expect(entry.remind_again_at!.getTime() - entry.reminded_at!.getTime()).to.equal(3 * 3600_000);
+      expect(message.replace_original).to.equal(true);
+      expect(message.text).to.equal(`${original}\n:+1: Keeping your timer on *Alpha* running. Next reminder in 3 h.`);
+      expect(actionsOf(message)).to.deep.equal([]);
+    });
+
+    it('refuses another user\'s timer and a stopped one (ephemeral, nothing changed)', async () => {
+      const annEntry = await runningFor(ann, 250);
+      const catcher = responseUrlCatcher();
+      const bobs = await click({ userId: BOB, actionId: 'tt_keep', value: String(annEntry.id) }, catcher);
+      expect(bobs.message).to.deep.equal({ response_type: 'ephemeral', replace_original: false, text: ':x: That is not your timer. Nothing was changed.' });
+      expect((await annEntry.reload()).remind_again_at).to.equal(null);
+      const stopped = await makeEntry(ann, alpha, { start: new Date(Date.now() - 7200_000), end: new Date(Date.now() - 3600_000) });
+      const late = await click({ userId: ANN, actionId: 'tt_keep', value: String(stopped.id) }, catcher);
+      expect(late.message).to.deep.equal({ response_type: 'ephemeral', replace_original: false, text: 'That timer already stopped.' });
+      expect((await stopped.reload()).remind_again_at).to.equal(null);
+      const junk = await click({ userId: ANN, actionId: 'tt_keep', value: 'x' }, catcher);
+      expect(junk.message.text).to.equal(':x: TimeTracker could not read that request. Nothing was changed.');
+    });
+  });
+
   describe('tt_start', () => {
     it('starts a timer on the project in the button, from Slack, with Stop and Switch project', async () => {
       const { message } = await click({ userId: ANN, actionId: 'tt_start', value: String(beta.id) });
