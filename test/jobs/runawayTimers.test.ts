@@ -16,7 +16,7 @@ interface Queued {
   channel: string;
   dedupe_key: string;
   text: string;
-  blocks: Array<{ type: string; elements?: Array<{ action_id: string; value: string; text: { text: string } }> }> | null;
+  blocks: Array<{ type: string; block_id?: string; elements?: Array<{ action_id: string; value?: string; text?: { text: string } }> }> | null;
 }
 
 async function queued(): Promise<Queued[]> {
@@ -160,10 +160,12 @@ describe('runaway_timers job', () => {
       const [m] = messages;
       expect(m).to.include({ kind: 'timer_reminder', channel: `#time-${user.id}`, text: 'Still working on *Alpha*? Running for 4:02.' });
       const buttons = m.blocks!.filter((b) => b.type === 'actions').flatMap((b) => b.elements ?? []);
-      expect(buttons.map((b) => [b.action_id, b.value, b.text.text])).to.deep.equal([
+      expect(buttons.map((b) => [b.action_id, b.value ?? null, b.text?.text ?? null])).to.deep.equal([
         ['tt_keep', String(entry.id), 'Keep running'],
         ['tt_stop', String(entry.id), 'Stop now'],
+        ['tt_stop_at', null, null],
       ]);
+      expect(m.blocks!.find((b) => b.type === 'actions')).to.include({ block_id: `tt_entry:${entry.id}` });
       expect((await entry.reload()).reminded_at!.toISOString()).to.equal('2026-06-01T10:02:30.000Z');
     });
 

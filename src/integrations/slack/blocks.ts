@@ -9,6 +9,11 @@ export const ACTION_STOP = 'tt_stop';
 export const ACTION_START = 'tt_start';
 export const ACTION_SWITCH = 'tt_switch';
 export const ACTION_KEEP = 'tt_keep';
+export const ACTION_STOP_AT = 'tt_stop_at';
+
+/** The block_id naming the entry of a block's controls (a timepicker has no `value` of its own). */
+export const entryBlockId = (entryId: number) => `tt_entry:${entryId}`;
+export const entryOfBlockId = (blockId: string | undefined | null): string | null => /^tt_entry:(\d{1,9})$/.exec(blockId ?? '')?.[1] ?? null;
 
 export type Block = Record<string, unknown>;
 
@@ -57,11 +62,21 @@ export function timerStartedBlocks(text: string, entryId: number): Block[] {
   return [section(text), actions([stopButton(entryId, 'Stop timer')])];
 }
 
-/** The "still working?" reminder: Keep running (snooze, tt_keep) and Stop now (tt_stop), value = entry id. */
+/**
+ * The "still working?" reminder: Keep running (snooze, tt_keep) and Stop now (tt_stop), value = entry
+ * id, and a Stop at… timepicker (tt_stop_at) that ends the entry at an earlier time (block_id names the entry).
+ */
 export function reminderBlocks(text: string, entryId: number): Block[] {
   return [
     section(text),
-    actions([{ type: 'button', action_id: ACTION_KEEP, text: label('Keep running'), value: String(entryId), style: 'primary' }, stopButton(entryId, 'Stop now')]),
+    {
+      ...actions([
+        { type: 'button', action_id: ACTION_KEEP, text: label('Keep running'), value: String(entryId), style: 'primary' },
+        stopButton(entryId, 'Stop now'),
+        { type: 'timepicker', action_id: ACTION_STOP_AT, placeholder: label('Stop at…') },
+      ]),
+      block_id: entryBlockId(entryId),
+    },
   ];
 }
 

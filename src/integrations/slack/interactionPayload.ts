@@ -11,6 +11,9 @@ const ActionSchema = z.object({
   action_id: z.string().min(1).max(255),
   value: z.string().max(2000).optional(),
   selected_option: z.object({ value: z.string().max(150) }).nullish(),
+  /** A timepicker's choice, HH:MM in the clicker's Slack time zone (we read it in the profile's). */
+  selected_time: z.string().max(10).nullish(),
+  block_id: z.string().max(255).optional(),
   action_ts: z.string().max(50).optional(),
 });
 

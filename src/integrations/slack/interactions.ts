@@ -9,7 +9,11 @@ import { Project, TimeEntry, type User } from '../../models/index.js';
 import { isProjectAllowed } from '../../services/access.js';
 import { snoozeReminder } from '../../services/runawayTimers.js';
 import { activeEntry, startTimer, stopTimer, switchTimer, TimerConflictError } from '../../services/timer.js';
-import { ACTION_KEEP, ACTION_START, ACTION_STOP, ACTION_SWITCH, plainBlocks } from './blocks.js';
+import { localClock, localDate } from '../../services/time.js';
+import { ACTION_KEEP, ACTION_START, ACTION_STOP, ACTION_STOP_AT, ACTION_SWITCH, entryOfBlockId, plainBlocks } from './blocks.js';
+import { latestWallTime } from './localTime.js';
+import { zoneOf } from './notify.js';
+import { HHMM } from './settings.js';
 import type { ResponseMessage } from './client.js';
 import { alreadyRunning, withTimerControls, type CommandReply } from './commands.js';
 import type { InteractionAction } from './interactionPayload.js';
@@ -96,7 +100,35 @@ const keep: ActionHandler = async ({ user, action, now, messageText }) => {
   return replaceWith({ text, blocks: plainBlocks(text) });
 };
 
+/**
+ * tt_stop_at (timepicker; block_id names the entry): ends the running entry at the chosen time in the
+ * user's profile time zone: the latest such time not after now (today's, else yesterday's), and
+ * never before the entry's start.
+ */
+const stopAt: ActionHandler = async ({ user, action, now, messageText }) => {
+  const entryId = idOf(entryOfBlockId(action.block_id));
+  const time = action.selected_time ?? '';
+  if (entryId === null || !HHMM.test(time)) return ephemeral(clickReply.malformed);
+  const entry = await TimeEntry.findByPk(entryId);
+  if (entry && entry.user_id !== user.id) return ephemeral(clickReply.notYourTimer);
+  if (!entry || entry.end_time !== null) return ephemeral(clickReply.alreadyStopped);
+  const zone = zoneOf(user);
+  const at = latestWallTime(time, zone, now, localDate(now, zone));
+  if (at.getTime() < entry.start_time.getTime()) return ephemeral(clickReply.beforeStart(localClock(entry.start_time, zone)));
+  let stopped: TimeEntry;
+  try {
+    stopped = await stopTimer(user, at, { entryId });
+  } catch (err) {
+    if (isAppError(err) && err.status === 404) return ephemeral(clickReply.alreadyStopped);
+    throw err;
+  }
+  const done = clickReply.stoppedAt(localClock(at, zone), stopped.duration_seconds ?? 0);
+  const text = messageText ? `${messageText}\n${done}` : done;
+  return replaceWith({ text, blocks: plainBlocks(text) });
+};
+
 export const ACTIONS: Readonly<Record<string, ActionHandler>> = Object.freeze({
+  [ACTION_STOP_AT]: stopAt,
   [ACTION_STOP]: stop,
   [ACTION_KEEP]: keep,
   [ACTION_START]: start,

@@ -35,6 +35,15 @@ export function zonedInstant(date: string, time: string, timeZone: string): Date
   return new Date(valid.length > 0 ? valid[0] : wall - before);
 }
 
+/**
+ * The latest instant at or before `now` at which the wall clock in `timeZone` shows `time` (HH:MM):
+ * today's, or yesterday's when today's is still ahead.
+ */
+export function latestWallTime(time: string, timeZone: string, now: Date, today: string): Date {
+  const sameDay = zonedInstant(today, time, timeZone);
+  return sameDay.getTime() <= now.getTime() ? sameDay : zonedInstant(previousDate(today), time, timeZone);
+}
+
 /** The calendar day before a YYYY-MM-DD date. */
 export function previousDate(date: string): string {
   const [y, m, d] = date.split('-').map(Number);

@@ -108,6 +108,8 @@ export const clickReply = {
   unknownAction: ':x: TimeTracker does not know that button. Nothing was changed.',
   malformed: ':x: TimeTracker could not read that request. Nothing was changed.',
   notYourReminder: ':x: That is not your timer. Nothing was changed.',
+  beforeStart: (startedAt: string) => `:x: That is before the timer started (${startedAt}). Pick a later time. Nothing was changed.`,
+  stoppedAt: (at: string, seconds: number) => `:white_check_mark: Timer stopped at ${at} (duration ${formatDuration(seconds)}).`,
   kept: (project: string, hours: number) => `:+1: Keeping your timer on *${esc(project)}* running. Next reminder in ${hours} h.`,
   switched: (project: string, stoppedSeconds: number | null) =>
     stoppedSeconds === null

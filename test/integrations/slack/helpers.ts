@@ -121,11 +121,16 @@ export interface ClickOptions {
   responseUrl?: string | null;
   messageText?: string;
   teamId?: string;
+  /** A timepicker's HH:MM (sets the action's type to timepicker). */
+  selectedTime?: string;
+  blockId?: string;
 }
 
 /** A block_actions payload as Slack sends it for one click. */
 export function clickPayload(o: ClickOptions): Record<string, unknown> {
-  const action: Record<string, unknown> = { action_id: o.actionId, block_id: 'b1', type: o.selected ? 'static_select' : 'button', action_ts: `${Date.now() / 1000}` };
+  const type = o.selectedTime !== undefined ? 'timepicker' : o.selected ? 'static_select' : 'button';
+  const action: Record<string, unknown> = { action_id: o.actionId, block_id: o.blockId ?? 'b1', type, action_ts: `${Date.now() / 1000}` };
+  if (o.selectedTime !== undefined) action.selected_time = o.selectedTime;
   if (o.value !== undefined) action.value = o.value;
   if (o.selected !== undefined) action.selected_option = { text: { type: 'plain_text', text: 'x' }, value: o.selected };
   return {

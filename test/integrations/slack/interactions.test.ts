@@ -139,6 +139,46 @@ describe('POST /api/integrations/slack/interactions', () => {
     });
   });
 
+  describe('tt_stop_at', () => {
+    /** HH:MM in UTC (the users' profile zone here) `minutesAgo` minutes ago. */
+    const clockAgo = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString().slice(11, 16);
+
+    it('ends the running entry at the chosen earlier time and replaces the message', async () => {
+      const entry = await runningFor(ann, 180);
+      const time = clockAgo(60);
+      const { message } = await click({ userId: ANN, actionId: 'tt_stop_at', blockId: `tt_entry:${entry.id}`, selectedTime: time, messageText: 'Still working on *Alpha*? Running for 3:00.' });
+      await entry.reload();
+      expect(entry.end_time!.toISOString().slice(11, 16)).to.equal(time);
+      expect(entry.end_time!.getTime()).to.be.within(Date.now() - 61 * 60_000 - 1000, Date.now() - 59 * 60_000);
+      expect(entry.duration_seconds).to.be.within(119 * 60 - 60, 120 * 60 + 60);
+      expect(message.replace_original).to.equal(true);
+      expect(message.text).to.match(new RegExp(`^Still working on \\*Alpha\\*\\? Running for 3:00\\.\\n:white_check_mark: Timer stopped at ${time} \\(duration 0[12]:\\d\\d:\\d\\d\\)\\.$`));
+    });
+
+    it('refuses a time before the start (nothing changed); a time later than now means yesterday, also before the start', async () => {
+      const entry = await runningFor(ann, 30);
+      const catcher = responseUrlCatcher();
+      const before = await click({ userId: ANN, actionId: 'tt_stop_at', blockId: `tt_entry:${entry.id}`, selectedTime: clockAgo(45) }, catcher);
+      expect(before.message.text).to.equal(`:x: That is before the timer started (${entry.start_time.toISOString().slice(11, 16)}). Pick a later time. Nothing was changed.`);
+      const future = await click({ userId: ANN, actionId: 'tt_stop_at', blockId: `tt_entry:${entry.id}`, selectedTime: clockAgo(-30) }, catcher);
+      expect(future.message.response_type).to.equal('ephemeral');
+      expect(future.message.text).to.match(/^:x: That is before the timer started/);
+      expect((await entry.reload()).end_time).to.equal(null);
+    });
+
+    it('refuses another user\'s entry and a malformed choice', async () => {
+      const entry = await runningFor(ann, 120);
+      const catcher = responseUrlCatcher();
+      const bobs = await click({ userId: BOB, actionId: 'tt_stop_at', blockId: `tt_entry:${entry.id}`, selectedTime: clockAgo(10) }, catcher);
+      expect(bobs.message.text).to.equal(':x: That is not your timer; you can only stop your own. Nothing was changed.');
+      const noBlock = await click({ userId: ANN, actionId: 'tt_stop_at', blockId: 'b1', selectedTime: clockAgo(10) }, catcher);
+      expect(noBlock.message.text).to.equal(':x: TimeTracker could not read that request. Nothing was changed.');
+      const badTime = await click({ userId: ANN, actionId: 'tt_stop_at', blockId: `tt_entry:${entry.id}`, selectedTime: '25:00' }, catcher);
+      expect(badTime.message.text).to.equal(':x: TimeTracker could not read that request. Nothing was changed.');
+      expect((await entry.reload()).end_time).to.equal(null);
+    });
+  });
+
   describe('tt_start', () => {
     it('starts a timer on the project in the button, from Slack, with Stop and Switch project', async () => {
       const { message } = await click({ userId: ANN, actionId: 'tt_start', value: String(beta.id) });
