@@ -144,7 +144,7 @@ export const timeEntriesResource = (c: FieldComponents): ResourceWithOptions => 
       project_id: listedWith(c.text, { reference: 'projects', isRequired: true }),
       task_id: listedWith(c.text, { reference: 'tasks' }),
       start_time: shownWith(c.dateTime, { description: 'Leave Started and Ended empty to start a timer now.' }),
-      end_time: shownWith(c.dateTime, { description: 'Leave empty to start a timer (from Started, or now).' }),
+      end_time: shownWith(c.dateTime, { description: 'Leave empty to start a timer (from Started, or now).', custom: { sameDayAs: 'start_time' } }),
       created_at: shownWith(c.dateTime),
       updated_at: shownWith(c.dateTime),
       notes: { type: 'textarea' },

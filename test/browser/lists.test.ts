@@ -58,7 +58,10 @@ describe('Resource pages (browser)', function () {
     await waitForText(page.getByTestId('duration-running'), 'Running');
     // The user's profile timezone is UTC: Monday, March 2, 09:00.
     expect(await page.getByTestId('datetime-start_time').allInnerTexts()).to.include('Mon, Mar 2, 09:00');
+    expect(await page.getByTestId('datetime-end_time').allInnerTexts(), 'an end on its start day shows the time only').to.include('10:30');
     expect(await brokenWords(page)).to.deep.equal([]);
+    const overflow = await page.locator('table').first().evaluate((t) => t.getBoundingClientRect().right - document.documentElement.clientWidth);
+    expect(overflow, 'the whole table, record actions included, fits at 1400 px').to.be.at.most(0);
     await screenshot(page.locator('body'), 'time-entries-list');
     watcher.stop();
     expect(watcher.errors).to.deep.equal([]);

@@ -34,12 +34,21 @@ export function dateTime(value: string | Date, tz: string, now = new Date()): st
   }).format(d);
 }
 
+/** `09:00` in `tz` when `value` falls on the same local day as `other` (an end after its start), else null. */
+export function sameDayTime(value: string | Date, other: string | Date | undefined, tz: string): string | null {
+  if (!other) return null;
+  const day = (x: string | Date) => new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(x));
+  if (Number.isNaN(new Date(other).getTime()) || day(value) !== day(other)) return null;
+  return new Intl.DateTimeFormat('en-US', { timeZone: tz, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(value));
+}
+
 /** `todo` → `Todo`, `in_progress` → `In progress`. */
 export const humanize = (v: string) => {
   const s = v.replace(/_/g, ' ');
   return s.charAt(0).toUpperCase() + s.slice(1);
 };
 
-/** Keeps words whole inside a table cell (the design system's cells break them to fit). */
-export const WHOLE_WORDS = { wordBreak: 'normal', overflowWrap: 'normal', hyphens: 'manual' } as const;
+/** Keeps words whole inside a table cell (the design system's cells break them to fit), and gives
+ * several words room for more than one per line. */
+export const WHOLE_WORDS = { wordBreak: 'normal', overflowWrap: 'normal', hyphens: 'manual', display: 'inline-block', minWidth: '7em' } as const;
 export const NO_WRAP = { whiteSpace: 'nowrap' } as const;
