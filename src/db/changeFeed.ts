@@ -11,12 +11,10 @@
 // outage, before the first connect) `current()` is null and callers read the database as if there
 // were no cache; the feed reconnects with backoff and bumps the version when it is back, because
 // notifications sent meanwhile are lost.
-// Hand-written: pg-listen and similar wrap one pg.Client the same way but bring their own
-// reconnect and logging policy; this is about 100 lines over pg's own LISTEN support.
-import pg from 'pg';
+// The connection itself is a PgListener (listener.ts).
 import type { Model, ModelStatic, Sequelize, Transaction } from 'sequelize';
 import { CHANGE_CHANNEL, watchedTables } from '../../migrations/0007-change-notify.js';
-import { logger } from '../lib/logger.js';
+import { PgListener } from './listener.js';
 
 // afterSave is left out: every save already runs afterCreate or afterUpdate.
 const WRITE_HOOKS = ['afterCreate', 'afterUpdate', 'afterDestroy', 'afterUpsert', 'afterBulkCreate', 'afterBulkUpdate', 'afterBulkDestroy'] as const;
@@ -29,31 +27,32 @@ export interface ChangeFeedOptions {
 
 export class ChangeFeed {
   private version = 0;
-  private live = false;
-  private stopped = false;
-  private client: pg.Client | null = null;
-  private connecting: Promise<void> | null = null;
-  private retry: NodeJS.Timeout | null = null;
-  private failures = 0;
-  private readonly retryMinMs: number;
-  private readonly retryMaxMs: number;
+  private readonly listener: PgListener;
 
-  constructor(
-    private readonly sequelize: Sequelize,
-    opts: ChangeFeedOptions = {},
-  ) {
-    this.retryMinMs = opts.retryMinMs ?? 250;
-    this.retryMaxMs = opts.retryMaxMs ?? 10_000;
+  constructor(sequelize: Sequelize, opts: ChangeFeedOptions = {}) {
+    // Every notification, (re)connection and loss bumps the version: notifications sent while the
+    // connection was down are lost, so nothing cached before a reconnect may be trusted.
+    const changed = () => this.changed();
+    this.listener = new PgListener(sequelize, {
+      channels: [CHANGE_CHANNEL],
+      applicationName: 'timetracker-change-feed',
+      onNotify: changed,
+      onConnected: changed,
+      onDisconnected: changed,
+      lostMessage: 'change feed disconnected; caches bypassed until it reconnects',
+      retryMinMs: opts.retryMinMs,
+      retryMaxMs: opts.retryMaxMs,
+    });
   }
 
   /** The version to store with a value read now, or null when nothing may be cached (feed not connected). */
   current(): number | null {
-    return this.live ? this.version : null;
+    return this.listener.connected ? this.version : null;
   }
 
   /** True while nothing watched has changed since `version` was current and the feed stayed connected. */
   isCurrent(version: number | null | undefined): boolean {
-    return this.live && version === this.version;
+    return this.listener.connected && version === this.version;
   }
 
   /** Something watched changed (or may have): every cached value is stale from now on. */
@@ -63,86 +62,17 @@ export class ChangeFeed {
 
   /** Connects in the background (idempotent); until connected, current() is null. */
   start(): void {
-    if (this.stopped || this.client || this.connecting || this.retry) return;
-    this.connecting = this.connect().finally(() => {
-      this.connecting = null;
-    });
+    this.listener.start();
   }
 
   /** Resolves once the listener is connected, or rejects after `timeoutMs` (tests wait on it). */
-  async whenConnected(timeoutMs = 10_000): Promise<void> {
-    this.start();
-    const deadline = Date.now() + timeoutMs;
-    while (!this.live) {
-      if (this.stopped || Date.now() > deadline) throw new Error('change feed is not connected');
-      await new Promise((r) => setTimeout(r, 10));
-    }
+  whenConnected(timeoutMs = 10_000): Promise<void> {
+    return this.listener.whenConnected(timeoutMs);
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.retry) clearTimeout(this.retry);
-    this.retry = null;
-    await this.connecting?.catch(() => undefined);
-    const client = this.client;
-    this.client = null;
-    this.live = false;
+    await this.listener.stop();
     this.changed();
-    await client?.end().catch(() => undefined);
-  }
-
-  private async connect(): Promise<void> {
-    const c = this.sequelize.config;
-    const client = new pg.Client({
-      ...(c.dialectOptions as object | undefined),
-      host: c.host,
-      port: c.port ? Number(c.port) : undefined,
-      user: c.username,
-      password: c.password ?? undefined,
-      database: c.database,
-      connectionTimeoutMillis: 5_000,
-      keepAlive: true,
-      application_name: 'timetracker-change-feed',
-    });
-    client.on('notification', (msg) => {
-      if (msg.channel === CHANGE_CHANNEL) this.changed();
-    });
-    client.on('error', (err) => this.lost(client, err));
-    client.on('end', () => this.lost(client));
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${CHANGE_CHANNEL}`);
-    } catch (err) {
-      client.end().catch(() => undefined);
-      this.lost(client, err);
-      return;
-    }
-    if (this.stopped) {
-      await client.end().catch(() => undefined);
-      return;
-    }
-    if (this.failures > 0) logger.info({ after_failures: this.failures }, 'change feed reconnected');
-    this.failures = 0;
-    this.client = client;
-    // Notifications sent before LISTEN are lost: nothing cached before now may be trusted.
-    this.changed();
-    this.live = true;
-  }
-
-  private lost(client: pg.Client, err?: unknown): void {
-    if (this.client !== null && this.client !== client) return;
-    this.client = null;
-    this.live = false;
-    this.changed();
-    if (this.stopped || this.retry) return;
-    this.failures++;
-    if (this.failures === 1) logger.warn(err ? { err } : {}, 'change feed disconnected; caches bypassed until it reconnects');
-    const delay = Math.min(this.retryMaxMs, this.retryMinMs * 2 ** Math.min(this.failures - 1, 10));
-    this.retry = setTimeout(() => {
-      this.retry = null;
-      this.start();
-    }, delay);
-    this.retry.unref();
   }
 }
 

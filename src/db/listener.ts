@@ -1,7 +1,9 @@
 // One dedicated PostgreSQL connection that LISTENs on a few channels and calls back on every
-// notification; reconnects with backoff after a failure and reports each (re)connection, because
-// notifications sent while it was down are lost. The same pattern as changeFeed.ts (which keeps its
-// own connection for cache invalidation); the scheduler uses this one to wake jobs.
+// notification; reconnects with backoff after a failure and reports each (re)connection and loss,
+// because notifications sent while it was down are lost. Used by the change feed (cache
+// invalidation, changeFeed.ts) and by the scheduler (waking jobs).
+// Hand-written: pg-listen and similar wrap one pg.Client the same way but bring their own
+// reconnect and logging policy; this is about 100 lines over pg's own LISTEN support.
 import pg from 'pg';
 import type { Sequelize } from 'sequelize';
 import { logger } from '../lib/logger.js';
@@ -12,6 +14,10 @@ export interface PgListenerOptions {
   onNotify(channel: string): void;
   /** The connection is (again) listening: anything sent meanwhile was missed. */
   onConnected?(): void;
+  /** The connection was lost (or closed by stop()): notifications may be missed until onConnected. */
+  onDisconnected?(): void;
+  /** The warning logged at the first failure of a series (default: "listener disconnected; reconnecting"). */
+  lostMessage?: string;
   /** Shown in pg_stat_activity. */
   applicationName?: string;
   retryMinMs?: number;
@@ -66,6 +72,7 @@ export class PgListener {
     const client = this.client;
     this.client = null;
     this.live = false;
+    this.opts.onDisconnected?.();
     await client?.end().catch(() => undefined);
   }
 
@@ -110,9 +117,10 @@ export class PgListener {
     if (this.client !== null && this.client !== client) return;
     this.client = null;
     this.live = false;
+    this.opts.onDisconnected?.();
     if (this.stopped || this.retry) return;
     this.failures++;
-    if (this.failures === 1) logger.warn({ ...(err ? { err } : {}), channels: this.opts.channels }, 'listener disconnected; reconnecting');
+    if (this.failures === 1) logger.warn({ ...(err ? { err } : {}), channels: this.opts.channels }, this.opts.lostMessage ?? 'listener disconnected; reconnecting');
     const min = this.opts.retryMinMs ?? 250;
     const delay = Math.min(this.opts.retryMaxMs ?? 10_000, min * 2 ** Math.min(this.failures - 1, 10));
     this.retry = setTimeout(() => {
