@@ -67,6 +67,21 @@ describe('Resource pages (browser)', function () {
     expect(watcher.errors).to.deep.equal([]);
   });
 
+  it('an entry the runaway-timer job stopped is marked auto-stopped', async () => {
+    const user = await makeUser();
+    const project = await makeProject({ name: 'Support', members: [user] });
+    const entry = await makeEntry(user, project, { start: new Date('2026-03-02T08:00:00Z'), end: new Date('2026-03-02T18:00:00Z') });
+    await TimeEntry.update({ auto_stopped: true }, { where: { id: entry.id } });
+    await makeEntry(user, project, { start: new Date('2026-03-03T08:00:00Z'), end: new Date('2026-03-03T09:00:00Z') });
+    const { page } = await freshPage(s.browser);
+    await loginViaForm(page, s.srv.url, user.email);
+    await page.goto(`${s.srv.url}/admin/resources/time_entries`, { waitUntil: 'domcontentloaded' });
+    await page.getByTestId('duration').first().waitFor();
+    const marked = page.locator('tbody tr', { has: page.getByTestId('duration-auto-stopped') });
+    expect(await marked.count()).to.equal(1);
+    expect(await marked.getByTestId('duration').innerText()).to.equal('10:00');
+  });
+
   it('New time entry with no end starts a timer; the show page lists fields in a sensible order', async () => {
     const user = await makeUser();
     const project = await makeProject({ name: 'Support', members: [user] });
