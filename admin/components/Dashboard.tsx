@@ -5,7 +5,8 @@ import { Box, H2, H4, Link, Text } from '@adminjs/design-system';
 import { ViewHelpers } from 'adminjs';
 import { apiGet, loadConnectors, loadMe, messageOf, type ConnectorListing, type Me } from './connectors/api.js';
 import { healthOf, StatusBadge, type SyncInfo } from './connectors/ui.js';
-import { hm, TimerPanel } from './dashboard/TimerPanel.js';
+import { hm } from './format.js';
+import { TimerPanel } from './dashboard/TimerPanel.js';
 
 type Summary = { hours: number; projects: number };
 

@@ -7,99 +7,20 @@ import React, { useCallback, useEffect, useRef, useState } from 'react';
 import { Badge, Box, Button, H4, Icon, Text } from '@adminjs/design-system';
 import { apiGet, apiPost, messageOf, type ApiAnswer } from '../connectors/api.js';
 import { ActionButton, ButtonRow, CheckField, Field, ResultLine, SelectField, TextField, type Result } from '../connectors/ui.js';
-import { AutoStopBanner, type AutoStoppedEntry } from './AutoStopBanner.js';
+import { hm, hms, taskLabel } from '../format.js';
+import { AutoStopBanner } from './AutoStopBanner.js';
+import { useElapsed, useTimerStatus, type RunningEntry } from './timerStatus.js';
 
-export interface RunningEntry {
-  id: number;
-  project_id: number;
-  task_id: number | null;
-  notes: string | null;
-  billable: boolean;
-  project_name: string | null;
-  task_name: string | null;
-  elapsed_seconds: number;
-}
-type TimerStatus = { active: boolean; entry?: RunningEntry; auto_stopped_entry?: AutoStoppedEntry | null };
 interface ProjectChoice { id: number; name: string; billable: boolean }
 interface TaskChoice { id: number; name: string; status: string; external_ref: string | null }
 interface RecentPair { project_id: number; project_name: string; task_id: number | null; task_name: string | null; task_external_ref?: string | null; last_used_at: string }
 type EntryAnswer = { entry?: { duration_seconds?: number | null; project_id?: number } };
 
-/** How often the status is asked while the page is visible. */
-export const POLL_MS = 5000;
 const FIELDS = ['project_id', 'task_id', 'notes', 'billable'] as const;
 type FieldName = (typeof FIELDS)[number];
 
-const pad = (n: number) => String(n).padStart(2, '0');
-/** A running clock: `h:mm:ss`. */
-export const hms = (s: number) => `${Math.floor(s / 3600)}:${pad(Math.floor((s % 3600) / 60))}:${pad(Math.floor(s % 60))}`;
-/** A duration anywhere else: `h:mm`. */
-export const hm = (s: number) => `${Math.floor(s / 3600)}:${pad(Math.floor((s % 3600) / 60))}`;
-
-/** GitHub tasks carry `github_issue_<n>`: show the issue number first, as on GitHub. */
-export const taskLabel = (t: { name: string; external_ref?: string | null }) => {
-  const m = /^github_issue_(\d+)$/.exec(t.external_ref ?? '');
-  return m ? `#${m[1]} ${t.name}` : t.name;
-};
 const pairLabel = (p: { project_name: string | null; task_name: string | null; task_external_ref?: string | null }) =>
   `${p.project_name ?? 'Project'}${p.task_name ? ` · ${taskLabel({ name: p.task_name, external_ref: p.task_external_ref })}` : ''}`;
-
-/** Seconds since a start the server measured, counted by the browser's clock (skew does not matter). */
-function useElapsed(entry: RunningEntry | null): number {
-  const anchor = useRef<{ id: number; at: number } | null>(null);
-  if (!entry) anchor.current = null;
-  // The anchor is set once per entry, so a poll does not make the clock jump back and forth.
-  else if (anchor.current?.id !== entry.id) anchor.current = { id: entry.id, at: Date.now() - entry.elapsed_seconds * 1000 };
-  const [now, setNow] = useState(Date.now());
-  const running = entry !== null;
-  useEffect(() => {
-    if (!running) return undefined;
-    setNow(Date.now());
-    const t = window.setInterval(() => setNow(Date.now()), 1000);
-    return () => window.clearInterval(t);
-  }, [running]);
-  return anchor.current ? Math.max(0, Math.floor((now - anchor.current.at) / 1000)) : 0;
-}
-
-/**
- * The running timer as the server sees it, asked on mount, every POLL_MS while the page is
- * visible, at once when it becomes visible again, and on `reload()`. Stops with the component.
- */
-function useTimerStatus() {
-  const [timer, setTimer] = useState<TimerStatus | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
-  const seq = useRef(0);
-  const alive = useRef(true);
-  const reload = useCallback(async () => {
-    const mine = ++seq.current;
-    const res = await apiGet<TimerStatus>('/api/timer/status');
-    // Only the newest answer counts: a slow poll must not undo what a later action showed.
-    if (!alive.current || mine !== seq.current) return;
-    if (res.ok) {
-      setTimer({ active: Boolean(res.body.active), entry: res.body.entry, auto_stopped_entry: res.body.auto_stopped_entry ?? null });
-      setLoadError(null);
-    } else {
-      setLoadError(messageOf(res, 'Could not load the timer'));
-    }
-  }, []);
-  useEffect(() => {
-    alive.current = true;
-    void reload();
-    const tick = window.setInterval(() => {
-      if (document.visibilityState === 'visible') void reload();
-    }, POLL_MS);
-    const onVisible = () => {
-      if (document.visibilityState === 'visible') void reload();
-    };
-    document.addEventListener('visibilitychange', onVisible);
-    return () => {
-      alive.current = false;
-      window.clearInterval(tick);
-      document.removeEventListener('visibilitychange', onVisible);
-    };
-  }, [reload]);
-  return { timer, loadError, reload };
-}
 
 /** A refused write: its `fields` (shown next to the fields) or one message (shown under the buttons). */
 function refusal(res: ApiAnswer<unknown>, verb: string): { fields: Partial<Record<FieldName, string>>; result: Result | null } {

@@ -3,7 +3,7 @@
 import React from 'react';
 import { Badge, ValueGroup } from '@adminjs/design-system';
 import { useTranslation, type BasePropertyProps } from 'adminjs';
-import { hm } from '../dashboard/TimerPanel.js';
+import { hm } from '../format.js';
 import { NO_WRAP } from './format.js';
 
 const Duration: React.FC<BasePropertyProps> = ({ record, property, where }) => {

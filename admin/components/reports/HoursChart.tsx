@@ -2,7 +2,7 @@
 // the tooltip reads h:mm and the billable part.
 import React from 'react';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from './recharts.js';
-import { hm } from '../dashboard/TimerPanel.js';
+import { hm } from '../format.js';
 import type { SummaryGroup } from './query.js';
 
 const PRIMARY = '#4268F6'; // AdminJS's primary100

@@ -2,7 +2,7 @@
 // entries) and a totals row.
 import React from 'react';
 import { Table, TableBody, TableCell, TableHead, TableRow } from '@adminjs/design-system';
-import { hm } from '../dashboard/TimerPanel.js';
+import { hm } from '../format.js';
 import { share, type Summary } from './query.js';
 
 const num: React.CSSProperties = { textAlign: 'right', fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' };

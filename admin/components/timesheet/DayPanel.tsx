@@ -5,7 +5,7 @@ import React, { useState } from 'react';
 import { Badge, Box, Button, H4, Text } from '@adminjs/design-system';
 import { apiDelete, messageOf } from '../connectors/api.js';
 import { ActionButton, ResultLine, type Result } from '../connectors/ui.js';
-import { hm, taskLabel } from '../dashboard/TimerPanel.js';
+import { hm, taskLabel } from '../format.js';
 import { EntryForm, type EntryDraft } from './EntryForm.js';
 import { clock, longDay, sameRow, wallClock, type Week, type WeekEntry } from './week.js';
 import type { Selection } from './WeekGrid.js';

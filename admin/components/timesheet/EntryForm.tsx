@@ -6,7 +6,7 @@ import { Box, Button, Input } from '@adminjs/design-system';
 import { apiGet, apiPatch, apiPost, messageOf } from '../connectors/api.js';
 import { useActions, useFieldErrors } from '../connectors/hooks.js';
 import { ActionButton, ButtonRow, Field, ProjectSelect, ResultLine, SelectField, TextField } from '../connectors/ui.js';
-import { taskLabel } from '../dashboard/TimerPanel.js';
+import { taskLabel } from '../format.js';
 import { zonedInstant, type WeekEntry } from './week.js';
 
 const FIELDS = ['project_id', 'task_id', 'start_time', 'end_time', 'notes'] as const;

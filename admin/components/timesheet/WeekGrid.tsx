@@ -4,7 +4,7 @@
 import React from 'react';
 import { Badge, Text } from '@adminjs/design-system';
 import { styled } from '@adminjs/design-system/styled-components';
-import { hm, taskLabel } from '../dashboard/TimerPanel.js';
+import { hm, taskLabel } from '../format.js';
 import { dayParts, type Week, type WeekRow } from './week.js';
 
 export interface Selection {
