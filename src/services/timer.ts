@@ -30,6 +30,22 @@ export async function activeEntry(userId: number): Promise<TimeEntry | null> {
   return TimeEntry.findOne({ where: { user_id: userId, end_time: null } });
 }
 
+/** The row of a timer started `now` on `project` (and `task`): billable follows the project unless given. */
+function runningEntry(user: User, project: Project, task: Task | null, input: StartInput, now: Date) {
+  return {
+    user_id: user.id,
+    project_id: project.id,
+    task_id: task?.id ?? null,
+    start_time: now,
+    end_time: null,
+    duration_seconds: null,
+    notes: input.notes ?? null,
+    source: input.source ?? 'timer',
+    billable: input.billable ?? project.billable,
+    external_ref: null,
+  };
+}
+
 export async function startTimer(user: User, input: StartInput, now: Date = new Date()): Promise<TimeEntry> {
   const project = await requireAllowedProject(user, input.project_id);
   const task = await requireTaskOfProject(project.id, input.task_id);
@@ -37,18 +53,7 @@ export async function startTimer(user: User, input: StartInput, now: Date = new 
   if (running) throw new TimerConflictError(running);
   let entry: TimeEntry;
   try {
-    entry = await TimeEntry.create({
-      user_id: user.id,
-      project_id: project.id,
-      task_id: task?.id ?? null,
-      start_time: now,
-      end_time: null,
-      duration_seconds: null,
-      notes: input.notes ?? null,
-      source: input.source ?? 'timer',
-      billable: input.billable ?? project.billable,
-      external_ref: null,
-    });
+    entry = await TimeEntry.create(runningEntry(user, project, task, input, now));
   } catch (err) {
     if (err instanceof UniqueConstraintError) throw new TimerConflictError(await activeEntry(user.id));
     throw err;
@@ -114,21 +119,7 @@ export async function switchTimer(user: User, input: StartInput, now: Date = new
   try {
     result = await db().transaction(async (transaction) => {
       const stoppedId = await endRunning(user.id, now, transaction);
-      const started = await TimeEntry.create(
-        {
-          user_id: user.id,
-          project_id: project.id,
-          task_id: task?.id ?? null,
-          start_time: now,
-          end_time: null,
-          duration_seconds: null,
-          notes: input.notes ?? null,
-          source: input.source ?? 'timer',
-          billable: input.billable ?? project.billable,
-          external_ref: null,
-        },
-        { transaction },
-      );
+      const started = await TimeEntry.create(runningEntry(user, project, task, input, now), { transaction });
       return { stoppedId, started };
     });
   } catch (err) {
