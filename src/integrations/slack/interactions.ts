@@ -43,24 +43,39 @@ async function usableProject(user: User, value: string | undefined | null): Prom
   return project && project.status === 'active' ? project : null;
 }
 
+/** The user's running entry `entryId`, or the ephemeral answer why there is none to act on. */
+async function ownRunningEntry(user: User, entryId: number, notYours: string): Promise<TimeEntry | ResponseMessage> {
+  const entry = await TimeEntry.findByPk(entryId);
+  if (entry && entry.user_id !== user.id) return ephemeral(notYours);
+  if (!entry || entry.end_time !== null) return ephemeral(clickReply.alreadyStopped);
+  return entry;
+}
+
+/** Ends `entryId` at `at` if it still runs; null when something else stopped or switched it since the read. */
+async function stopRunning(user: User, at: Date, entryId: number): Promise<TimeEntry | null> {
+  try {
+    return await stopTimer(user, at, { entryId });
+  } catch (err) {
+    if (isAppError(err) && err.status === 404) return null;
+    throw err;
+  }
+}
+
+/** The clicked message with `done` appended and its controls removed. */
+function appendTo(messageText: string | null, done: string): ResponseMessage {
+  const text = messageText ? `${messageText}\n${done}` : done;
+  return replaceWith({ text, blocks: plainBlocks(text) });
+}
+
 /** tt_stop (value = entry id): stops it only if it is the user's and still the running one. */
 const stop: ActionHandler = async ({ user, action, now, messageText }) => {
   const entryId = idOf(action.value);
   if (entryId === null) return ephemeral(clickReply.malformed);
-  const entry = await TimeEntry.findByPk(entryId);
-  if (entry && entry.user_id !== user.id) return ephemeral(clickReply.notYourTimer);
-  if (!entry || entry.end_time !== null) return ephemeral(clickReply.alreadyStopped);
-  let stopped: TimeEntry;
-  try {
-    stopped = await stopTimer(user, now, { entryId });
-  } catch (err) {
-    // Stopped or switched by something else between the read and the update.
-    if (isAppError(err) && err.status === 404) return ephemeral(clickReply.alreadyStopped);
-    throw err;
-  }
-  const done = reply.stopped(stopped.duration_seconds ?? 0);
-  const text = messageText ? `${messageText}\n${done}` : done;
-  return replaceWith({ text, blocks: plainBlocks(text) });
+  const entry = await ownRunningEntry(user, entryId, clickReply.notYourTimer);
+  if (!(entry instanceof TimeEntry)) return entry;
+  const stopped = await stopRunning(user, now, entryId);
+  if (!stopped) return ephemeral(clickReply.alreadyStopped);
+  return appendTo(messageText, reply.stopped(stopped.duration_seconds ?? 0));
 };
 
 /** tt_start (value = project id): starts a timer on it when the user may use it and nothing runs. */
@@ -91,13 +106,11 @@ const switchProject: ActionHandler = async ({ user, action, now }) => {
 const keep: ActionHandler = async ({ user, action, now, messageText }) => {
   const entryId = idOf(action.value);
   if (entryId === null) return ephemeral(clickReply.malformed);
-  const entry = await TimeEntry.findByPk(entryId);
-  if (entry && entry.user_id !== user.id) return ephemeral(clickReply.notYourReminder);
-  if (!entry || entry.end_time !== null || !(await snoozeReminder(user, entryId, now))) return ephemeral(clickReply.alreadyStopped);
+  const entry = await ownRunningEntry(user, entryId, clickReply.notYourReminder);
+  if (!(entry instanceof TimeEntry)) return entry;
+  if (!(await snoozeReminder(user, entryId, now))) return ephemeral(clickReply.alreadyStopped);
   const project = await Project.findByPk(entry.project_id);
-  const done = clickReply.kept(project?.name ?? 'your project', user.remind_after_hours);
-  const text = messageText ? `${messageText}\n${done}` : done;
-  return replaceWith({ text, blocks: plainBlocks(text) });
+  return appendTo(messageText, clickReply.kept(project?.name ?? 'your project', user.remind_after_hours));
 };
 
 /**
@@ -109,22 +122,14 @@ const stopAt: ActionHandler = async ({ user, action, now, messageText }) => {
   const entryId = idOf(entryOfBlockId(action.block_id));
   const time = action.selected_time ?? '';
   if (entryId === null || !HHMM.test(time)) return ephemeral(clickReply.malformed);
-  const entry = await TimeEntry.findByPk(entryId);
-  if (entry && entry.user_id !== user.id) return ephemeral(clickReply.notYourTimer);
-  if (!entry || entry.end_time !== null) return ephemeral(clickReply.alreadyStopped);
+  const entry = await ownRunningEntry(user, entryId, clickReply.notYourTimer);
+  if (!(entry instanceof TimeEntry)) return entry;
   const zone = zoneOf(user);
   const at = latestWallTime(time, zone, now, localDate(now, zone));
   if (at.getTime() < entry.start_time.getTime()) return ephemeral(clickReply.beforeStart(localClock(entry.start_time, zone)));
-  let stopped: TimeEntry;
-  try {
-    stopped = await stopTimer(user, at, { entryId });
-  } catch (err) {
-    if (isAppError(err) && err.status === 404) return ephemeral(clickReply.alreadyStopped);
-    throw err;
-  }
-  const done = clickReply.stoppedAt(localClock(at, zone), stopped.duration_seconds ?? 0);
-  const text = messageText ? `${messageText}\n${done}` : done;
-  return replaceWith({ text, blocks: plainBlocks(text) });
+  const stopped = await stopRunning(user, at, entryId);
+  if (!stopped) return ephemeral(clickReply.alreadyStopped);
+  return appendTo(messageText, clickReply.stoppedAt(localClock(at, zone), stopped.duration_seconds ?? 0));
 };
 
 export const ACTIONS: Readonly<Record<string, ActionHandler>> = Object.freeze({
