@@ -3,18 +3,18 @@
 // timestamptz arithmetic, so a DST change neither adds nor removes an hour), marked
 // `auto_stopped`, and emits `timer.reminder_due` once per timer past remind_after_hours (Slack
 // turns that into a "Still working?" message). Every decision is one conditional UPDATE: the stop
-// (stopTimer with entryId ends only a still-running entry) and the reminder claim (reminded_at IS
+// (stopEntryIfRunning ends only a still-running entry) and the reminder claim (reminded_at IS
 // NULL, or a "Keep running" snooze that has passed), so overlapping runs, replicas and restarts
 // never stop or remind twice. A reminder is at most once: a crash after the claim loses it.
 import { QueryTypes } from 'sequelize';
 import { usersSql } from '../db/hostUsers.js';
-import { isAppError, notFound } from '../errors.js';
+import { notFound } from '../errors.js';
 import { events } from '../events.js';
 import type { Job } from '../jobs/scheduler.js';
 import { logger } from '../lib/logger.js';
 import { db, Project, Task, TimeEntry, User } from '../models/index.js';
 import { secondsBetween } from './time.js';
-import { stopTimer } from './timer.js';
+import { stopEntryIfRunning } from './timer.js';
 
 const BATCH = 200;
 
@@ -34,11 +34,9 @@ export async function autoStopRunaways(now: Date): Promise<number> {
     const user = await User.findByPk(row.user_id);
     if (!user) continue;
     try {
-      await stopTimer(user, new Date(row.stop_at), { entryId: row.id, autoStopped: true });
-      stopped += 1;
+      // Null: stopped by its owner or another instance between the SELECT and the UPDATE.
+      if (await stopEntryIfRunning(user, row.id, new Date(row.stop_at), { autoStopped: true })) stopped += 1;
     } catch (err) {
-      // Stopped by its owner or another instance between the SELECT and the UPDATE.
-      if (isAppError(err) && err.status === 404) continue;
       logger.error({ err, entryId: row.id }, 'auto-stop failed');
     }
   }

@@ -90,14 +90,21 @@ async function emitStopped(user: User, entryId: number): Promise<TimeEntry> {
   return entry;
 }
 
-/**
- * Stops the user's running timer; with `opts.entryId`, only if that entry is still the running one
- * (else 404). `opts.autoStopped` marks the entry as stopped by the runaway_timers job.
- */
-export async function stopTimer(user: User, now: Date = new Date(), opts: { entryId?: number; autoStopped?: boolean } = {}): Promise<TimeEntry> {
-  const id = await endRunning(user.id, now, undefined, opts.entryId ?? null, opts.autoStopped ?? false);
+/** Stops the user's running timer (404 when nothing runs). */
+export async function stopTimer(user: User, now: Date = new Date()): Promise<TimeEntry> {
+  const id = await endRunning(user.id, now);
   if (id === null) throw notFound(NO_ACTIVE_TIMER);
   return emitStopped(user, id);
+}
+
+/**
+ * Stops the user's entry `entryId` at `at` only while it is still the running one (one UPDATE
+ * decides); null when it was stopped or switched meanwhile. `opts.autoStopped` marks it as stopped
+ * by the runaway_timers job.
+ */
+export async function stopEntryIfRunning(user: User, entryId: number, at: Date, opts: { autoStopped?: boolean } = {}): Promise<TimeEntry | null> {
+  const id = await endRunning(user.id, at, undefined, entryId, opts.autoStopped ?? false);
+  return id === null ? null : emitStopped(user, id);
 }
 
 export interface SwitchResult {

@@ -8,7 +8,7 @@ import { logger } from '../../lib/logger.js';
 import { Project, TimeEntry, type User } from '../../models/index.js';
 import { isProjectAllowed } from '../../services/access.js';
 import { snoozeReminder } from '../../services/runawayTimers.js';
-import { activeEntry, startTimer, stopTimer, switchTimer, TimerConflictError } from '../../services/timer.js';
+import { activeEntry, startTimer, stopEntryIfRunning, switchTimer, TimerConflictError } from '../../services/timer.js';
 import { localClock, localDate } from '../../services/time.js';
 import { ACTION_KEEP, ACTION_START, ACTION_STOP, ACTION_STOP_AT, ACTION_SWITCH, entryOfBlockId, plainBlocks } from './blocks.js';
 import { latestWallTime } from './localTime.js';
@@ -51,16 +51,6 @@ async function ownRunningEntry(user: User, entryId: number, notYours: string): P
   return entry;
 }
 
-/** Ends `entryId` at `at` if it still runs; null when something else stopped or switched it since the read. */
-async function stopRunning(user: User, at: Date, entryId: number): Promise<TimeEntry | null> {
-  try {
-    return await stopTimer(user, at, { entryId });
-  } catch (err) {
-    if (isAppError(err) && err.status === 404) return null;
-    throw err;
-  }
-}
-
 /** The clicked message with `done` appended and its controls removed. */
 function appendTo(messageText: string | null, done: string): ResponseMessage {
   const text = messageText ? `${messageText}\n${done}` : done;
@@ -73,7 +63,7 @@ const stop: ActionHandler = async ({ user, action, now, messageText }) => {
   if (entryId === null) return ephemeral(clickReply.malformed);
   const entry = await ownRunningEntry(user, entryId, clickReply.notYourTimer);
   if (!(entry instanceof TimeEntry)) return entry;
-  const stopped = await stopRunning(user, now, entryId);
+  const stopped = await stopEntryIfRunning(user, entryId, now);
   if (!stopped) return ephemeral(clickReply.alreadyStopped);
   return appendTo(messageText, reply.stopped(stopped.duration_seconds ?? 0));
 };
@@ -127,7 +117,7 @@ const stopAt: ActionHandler = async ({ user, action, now, messageText }) => {
   const zone = zoneOf(user);
   const at = latestWallTime(time, zone, now, localDate(now, zone));
   if (at.getTime() < entry.start_time.getTime()) return ephemeral(clickReply.beforeStart(localClock(entry.start_time, zone)));
-  const stopped = await stopRunning(user, at, entryId);
+  const stopped = await stopEntryIfRunning(user, entryId, at);
   if (!stopped) return ephemeral(clickReply.alreadyStopped);
   return appendTo(messageText, clickReply.stoppedAt(localClock(at, zone), stopped.duration_seconds ?? 0));
 };
