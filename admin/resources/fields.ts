@@ -23,6 +23,10 @@ export const listedWith = (component: string, extra: PropertyOptions = {}): Prop
   components: { ...extra.components, list: component },
 });
 
-/** `todo` → `Todo`, `in_progress` → `In progress`: enum values as the panel shows them. */
-export const choices = (values: readonly string[]) =>
-  values.map((v) => ({ value: v, label: (v.charAt(0).toUpperCase() + v.slice(1)).replace(/_/g, ' ') }));
+/** `todo` → `Todo`, `in_progress` → `In progress`: enum values and keys as the panel shows them. */
+export const humanize = (v: string) => {
+  const s = v.replace(/_/g, ' ');
+  return s.charAt(0).toUpperCase() + s.slice(1);
+};
+
+export const choices = (values: readonly string[]) => values.map((v) => ({ value: v, label: humanize(v) }));

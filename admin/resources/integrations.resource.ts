@@ -11,14 +11,11 @@ import { secretState } from '../../src/integrations/connector.js';
 import { rowHealth } from '../../src/integrations/health.js';
 import { ownRows, ownsRecord, scopedList } from '../access.js';
 import type { AdminContext } from '../context.js';
-import { listedWith, shownWith, type FieldComponents } from './fields.js';
+import { humanize, listedWith, shownWith, type FieldComponents } from './fields.js';
 import { mayTest, maySync, syncNowHandler, testConnectionHandler } from './integrationActions.js';
 
 /** "repo_name" → "Repo name", "default_project_id" → "Default project". */
-const humanKey = (k: string) => {
-  const s = k.replace(/_id$/, '').replace(/_/g, ' ');
-  return s.charAt(0).toUpperCase() + s.slice(1);
-};
+const humanKey = (k: string) => humanize(k.replace(/_id$/, ''));
 
 function shown(v: unknown): string {
   if (v === true) return 'Yes';
